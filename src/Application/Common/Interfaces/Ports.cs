@@ -1,0 +1,31 @@
+using CleanUser.Domain.Users;
+
+namespace CleanUser.Application.Common.Interfaces;
+
+public interface IUserRepository
+{
+    /// <summary>The user with its tags, tracked for changes; <c>null</c> when there is none.</summary>
+    Task<User?> GetByIdAsync(long id, CancellationToken cancellationToken);
+
+    Task<bool> ExistsAsync(long id, CancellationToken cancellationToken);
+}
+
+public interface IUnitOfWork
+{
+    /// <summary>Writes the tracked changes and records the aggregates' domain events for delivery after commit.</summary>
+    Task SaveChangesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs <paramref name="operation"/> in one transaction: all of it commits, or none of it.</summary>
+    Task<T> ExecuteInTransactionAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken);
+}
+
+public interface IClock
+{
+    DateTimeOffset UtcNow { get; }
+}
+
+/// <summary>Turns a stored image key into the absolute URL clients see (SPEC §6).</summary>
+public interface IMediaUrls
+{
+    string? ToPublicUrl(string? key);
+}

@@ -1,0 +1,15 @@
+using MediatR;
+
+namespace CleanUser.Application.Common.Messaging;
+
+/// <summary>A request that changes state; the transaction behavior wraps it in one database transaction.</summary>
+public interface ICommand<out TResponse> : IRequest<TResponse>;
+
+/// <summary>A request only a signed-in caller (or the system) may send.</summary>
+public interface IRequireAuthentication;
+
+/// <summary>A request that acts on one user's data: only that user (or the system) may send it (SPEC §3).</summary>
+public interface IRequireOwnership : IRequireAuthentication
+{
+    long OwnerId { get; }
+}

@@ -1,0 +1,20 @@
+using AutoMapper;
+using CleanUser.Application.Common.Exceptions;
+using CleanUser.Application.Common.Interfaces;
+using MediatR;
+
+namespace CleanUser.Application.Users.Queries.GetUser;
+
+/// <summary>Reads one user; public (SPEC §1).</summary>
+public sealed record GetUserQuery(long UserId) : IRequest<UserDto>;
+
+public sealed class GetUserQueryHandler(IUserRepository users, IMapper mapper) : IRequestHandler<GetUserQuery, UserDto>
+{
+    public async Task<UserDto> Handle(GetUserQuery request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var user = await users.GetByIdAsync(request.UserId, cancellationToken).ConfigureAwait(false)
+                   ?? throw new NotFoundException("user", request.UserId);
+        return mapper.Map<UserDto>(user);
+    }
+}
