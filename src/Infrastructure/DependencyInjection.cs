@@ -1,0 +1,67 @@
+using CleanUser.Application.Common.Interfaces;
+using CleanUser.Domain.Users;
+using CleanUser.Infrastructure.Identity;
+using CleanUser.Infrastructure.Media;
+using CleanUser.Infrastructure.Persistence;
+using CleanUser.Infrastructure.Time;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CleanUser.Infrastructure;
+
+public static class DependencyInjection
+{
+    public const string ConnectionStringName = "Default";
+
+    /// <param name="contentRoot">Where relative data paths (the SQLite file, the media folder) live.</param>
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration,
+        string contentRoot)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var provider = configuration["Database:Provider"] ?? "Sqlite";
+        if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"Database:Provider '{provider}' is not supported by this build; use 'Sqlite' (see README, Storage).");
+        }
+
+        var connectionString = SqliteConnectionString(configuration.GetConnectionString(ConnectionStringName), contentRoot);
+        services.AddDbContext<CleanUserDbContext>(options => options.UseSqlite(connectionString));
+        services.AddScoped<UserRepository>();
+        services.AddScoped<IUserRepository>(p => p.GetRequiredService<UserRepository>());
+        services.AddScoped<IUsernameUniquenessChecker>(p => p.GetRequiredService<UserRepository>());
+        services.AddScoped<IUnitOfWork, UnitOfWork>();
+        services.AddScoped<DatabaseInitializer>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IClock, SystemClock>();
+
+        var reserved = configuration.GetSection("Users:ReservedUsernames").Get<string[]>();
+        services.AddSingleton(reserved is { Length: > 0 } ? new ReservedUsernames(reserved) : ReservedUsernames.Default);
+
+        services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.Section))
+            .PostConfigure(o => o.Root = Path.GetFullPath(o.Root, contentRoot));
+        services.TryAddScoped<IMediaUrls, ConfiguredMediaUrls>();
+
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
+        services.AddSingleton<AccessTokens>();
+        return services;
+    }
+
+    /// <summary>The configured connection string, or a SQLite file in the data folder; relative files are under the content root.</summary>
+    private static string SqliteConnectionString(string? configured, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(configured ?? "Data Source=" + Path.Combine("data", "cleanuser.db"));
+        if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+        {
+            builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
+        }
+
+        builder.DefaultTimeout = builder.DefaultTimeout < 30 ? 30 : builder.DefaultTimeout;
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,53 @@
+using CleanUser.Domain.Users;
+using CleanUser.Infrastructure.Persistence.Configurations;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanUser.Infrastructure.Persistence;
+
+public sealed class CleanUserDbContext(DbContextOptions<CleanUserDbContext> options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Tag> Tags => Set<Tag>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CleanUserDbContext).Assembly);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampUsers();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampUsers();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <summary>
+    /// Keeps the normalised username in step with the username, and moves the concurrency token on
+    /// every real write, so an entity tag changes exactly when the stored user does.
+    /// </summary>
+    private void StampUsers()
+    {
+        ChangeTracker.DetectChanges();
+        foreach (var entry in ChangeTracker.Entries<User>())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified))
+            {
+                continue;
+            }
+
+            entry.Property<string>(UserConfiguration.NormalizedUsername).CurrentValue = entry.Entity.Username.Normalized;
+            if (entry.State == EntityState.Modified)
+            {
+                var version = entry.Property(u => u.Version);
+                version.CurrentValue = version.OriginalValue + 1;
+            }
+        }
+    }
+}

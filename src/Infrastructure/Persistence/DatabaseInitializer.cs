@@ -1,0 +1,82 @@
+using CleanUser.Domain.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace CleanUser.Infrastructure.Persistence;
+
+/// <summary>Brings the database to the newest migration and, on request, seeds the demo community.</summary>
+public sealed partial class DatabaseInitializer(CleanUserDbContext db, TimeProvider timeProvider, ILogger<DatabaseInitializer> logger)
+{
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        if (db.Database.IsSqlite())
+        {
+            var folder = Path.GetDirectoryName(db.Database.GetDbConnection().DataSource);
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+
+        await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers go on while one writer commits; the setting is stored in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+        }
+
+        LogMigrated(logger, db.Database.GetDbConnection().DataSource);
+    }
+
+    /// <summary>Users 1–4 with tags, when there are no users yet (SPEC §10).</summary>
+    public async Task SeedDemoCommunityAsync(CancellationToken cancellationToken)
+    {
+        if (await db.Users.AnyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var speaker = new Tag(1, "speaker", "user", "Talks at community events", "#1e88e5", now, visibilityBoost: true);
+        var mentor = new Tag(2, "mentor", "user", "Helps newcomers", "#43a047", now);
+        var staff = new Tag(3, "staff", "user", "Works on the community", "#e53935", now, visible: false);
+        db.Tags.AddRange(speaker, mentor, staff);
+
+        var alice = User.Register(Username.FromStored("alice"), now.AddDays(-400), extId: "ext-1001");
+        alice.UpdateProfile(new ProfileChanges
+        {
+            RealName = "Alice Rossi", Bio = "Community manager.\nLoves maps.", Location = "Milano",
+            LocationLatLng = GeoPoint.Parse("45.4642,9.19", "location_lat_lng"), Gender = Gender.Female,
+            Website = "https://example.com/alice", Description = "Keeps the lights on",
+        });
+        alice.AssignTag(speaker);
+        alice.AssignTag(staff);
+        alice.AwardCommunityBadge();
+        alice.JoinCompany("CleanUser", "Community manager");
+        alice.RecordStatistics(new UserStatistics(12, 40, 33, 8, 2, 5, 410));
+
+        var bob = User.Register(Username.FromStored("bob"), now.AddDays(-120));
+        bob.UpdateProfile(new ProfileChanges { RealName = "Bob Bianchi", Location = "Torino", Gender = Gender.Male });
+        bob.AssignTag(mentor);
+        bob.RecordStatistics(new UserStatistics(3, 5, 10, 2, 0, 1, 57));
+
+        var carol = User.Register(Username.FromStored("carol"), now.AddDays(-10));
+        var dave = User.Register(Username.FromStored("dave"), now.AddDays(-30));
+        dave.Block();
+
+        // One at a time, so the demo ids are 1, 2, 3, 4 in this order.
+        foreach (var user in new[] { alice, bob, carol, dave })
+        {
+            db.Users.Add(user);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        LogSeeded(logger);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Database {DataSource} is up to date")]
+    private static partial void LogMigrated(ILogger logger, string dataSource);
+
+    [LoggerMessage(LogLevel.Information, "Seeded the demo community: alice (1), bob (2), carol (3), dave (4, blocked)")]
+    private static partial void LogSeeded(ILogger logger);
+}

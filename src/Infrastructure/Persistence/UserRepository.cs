@@ -1,0 +1,23 @@
+using CleanUser.Application.Common.Interfaces;
+using CleanUser.Domain.Users;
+using CleanUser.Infrastructure.Persistence.Configurations;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanUser.Infrastructure.Persistence;
+
+public sealed class UserRepository(CleanUserDbContext db) : IUserRepository, IUsernameUniquenessChecker
+{
+    public Task<User?> GetByIdAsync(long id, CancellationToken cancellationToken) =>
+        db.Users.Include(u => u.Tags).SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+
+    public Task<bool> ExistsAsync(long id, CancellationToken cancellationToken) =>
+        db.Users.AnyAsync(u => u.Id == id, cancellationToken);
+
+    public Task<bool> IsTakenByAnotherUserAsync(Username username, long userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(username);
+        return db.Users.AnyAsync(
+            u => EF.Property<string>(u, UserConfiguration.NormalizedUsername) == username.Normalized && u.Id != userId,
+            cancellationToken);
+    }
+}
