@@ -22,15 +22,9 @@ public static class DependencyInjection
     {
         ArgumentNullException.ThrowIfNull(configuration);
 
-        var provider = configuration["Database:Provider"] ?? "Sqlite";
-        if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException(
-                $"Database:Provider '{provider}' is not supported by this build; use 'Sqlite' (see README, Storage).");
-        }
-
-        var connectionString = SqliteConnectionString(configuration.GetConnectionString(ConnectionStringName), contentRoot);
-        services.AddDbContext<CleanUserDbContext>(options => options.UseSqlite(connectionString));
+        // Read when first needed rather than now, so hosts and tests can still override the configuration.
+        services.AddDbContext<CleanUserDbContext>((provider, options) =>
+            options.UseSqlite(SqliteConnectionString(provider.GetRequiredService<IConfiguration>(), contentRoot)));
         services.AddScoped<UserRepository>();
         services.AddScoped<IUserRepository>(p => p.GetRequiredService<UserRepository>());
         services.AddScoped<IUsernameUniquenessChecker>(p => p.GetRequiredService<UserRepository>());
@@ -40,8 +34,11 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IClock, SystemClock>();
 
-        var reserved = configuration.GetSection("Users:ReservedUsernames").Get<string[]>();
-        services.AddSingleton(reserved is { Length: > 0 } ? new ReservedUsernames(reserved) : ReservedUsernames.Default);
+        services.AddSingleton(provider =>
+        {
+            var reserved = provider.GetRequiredService<IConfiguration>().GetSection("Users:ReservedUsernames").Get<string[]>();
+            return reserved is { Length: > 0 } ? new ReservedUsernames(reserved) : ReservedUsernames.Default;
+        });
 
         services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.Section))
             .PostConfigure(o => o.Root = Path.GetFullPath(o.Root, contentRoot));
@@ -53,8 +50,16 @@ public static class DependencyInjection
     }
 
     /// <summary>The configured connection string, or a SQLite file in the data folder; relative files are under the content root.</summary>
-    private static string SqliteConnectionString(string? configured, string contentRoot)
+    private static string SqliteConnectionString(IConfiguration configuration, string contentRoot)
     {
+        var provider = configuration["Database:Provider"] ?? "Sqlite";
+        if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"Database:Provider '{provider}' is not supported by this build; use 'Sqlite' (see README, Storage).");
+        }
+
+        var configured = configuration.GetConnectionString(ConnectionStringName);
         var builder = new SqliteConnectionStringBuilder(configured ?? "Data Source=" + Path.Combine("data", "cleanuser.db"));
         if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
         {

@@ -1,0 +1,34 @@
+using CleanUser.Application.Common.Interfaces;
+using CleanUser.Infrastructure.Identity;
+using CleanUser.WebApi.Infrastructure;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CleanUser.WebApi;
+
+public static class DependencyInjection
+{
+    /// <summary>SPEC §7: the whole request body is capped.</summary>
+    public const long MaxRequestBodyBytes = 16 * 1024 * 1024;
+
+    public static IServiceCollection AddWebApi(this IServiceCollection services, IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        services.AddHttpContextAccessor();
+        services.Replace(ServiceDescriptor.Scoped<IMediaUrls, HttpMediaUrls>());
+        services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddProblemDetails();
+        services.Configure<FormOptions>(o =>
+        {
+            o.MultipartBodyLengthLimit = MaxRequestBodyBytes;
+            o.ValueLengthLimit = (int)MaxRequestBodyBytes;
+        });
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
+            o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        // SPEC §10: a development-only secret in Development, a clear start-up error anywhere else.
+        services.PostConfigure<AuthOptions>(o => o.EnsureUsable(environment.IsDevelopment()));
+        return services;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.WebApi.Infrastructure;
+using Microsoft.Net.Http.Headers;
+
+namespace CleanUser.WebApi.Users;
+
+/// <summary>
+/// Reads a PATCH body, whatever its content type (SPEC §4), into one <see cref="PatchUserCommand"/>.
+/// Nothing about HTTP goes further than this.
+/// </summary>
+public static class PatchBodyReader
+{
+    public const string Json = "application/json";
+    public const string MergePatch = "application/merge-patch+json";
+    public const string Form = "application/x-www-form-urlencoded";
+    public const string Multipart = "multipart/form-data";
+
+    public static readonly IReadOnlyList<string> SupportedMediaTypes = [Json, MergePatch, Form, Multipart];
+
+    public static async Task<PatchUserCommand> ReadAsync(HttpRequest request, long userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var command = new PatchUserCommand(userId);
+        var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed)
+            ? parsed.MediaType.Value?.ToLowerInvariant()
+            : null;
+
+        switch (mediaType)
+        {
+            case Json or MergePatch:
+                return ReadJson(await ReadAllAsync(request, cancellationToken).ConfigureAwait(false), command);
+            case Form or Multipart:
+                return await ReadFormAsync(request, command, cancellationToken).ConfigureAwait(false);
+            default:
+                // An empty body is a no-op whatever it claims to be (the official client sends none at all).
+                if ((await ReadAllAsync(request, cancellationToken).ConfigureAwait(false)).Length == 0)
+                {
+                    return command;
+                }
+
+                throw RequestRejectedException.UnsupportedMediaType(request.ContentType);
+        }
+    }
+
+    private static async Task<byte[]> ReadAllAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    private static PatchUserCommand ReadJson(byte[] body, PatchUserCommand command)
+    {
+        if (body.Length == 0)
+        {
+            return command;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
+        }
+        catch (JsonException exception)
+        {
+            throw RequestRejectedException.ParseError($"JSON parse error - {exception.Message}");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw RequestRejectedException.ParseError("The body must be a JSON object.");
+            }
+
+            var typeErrors = new List<(string, string, string)>();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (!UserPatchFields.IsWritable(property.Name))
+                {
+                    continue;
+                }
+
+                switch (property.Value.ValueKind)
+                {
+                    case JsonValueKind.String:
+                        command = UserPatchFields.Set(command, property.Name, property.Value.GetString());
+                        break;
+                    case JsonValueKind.Null:
+                        command = UserPatchFields.Set(command, property.Name, null);
+                        break;
+                    default:
+                        typeErrors.Add((property.Name, "invalid", "Not a valid string."));
+                        break;
+                }
+            }
+
+            return typeErrors.Count > 0 ? throw RequestRejectedException.InvalidFields(typeErrors) : command;
+        }
+    }
+
+    private static async Task<PatchUserCommand> ReadFormAsync(HttpRequest request, PatchUserCommand command,
+        CancellationToken cancellationToken)
+    {
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw RequestRejectedException.ParseError($"Multipart form parse error - {exception.Message}");
+        }
+
+        // Several values for one key: the last one counts, as in Django's QueryDict.
+        foreach (var (key, values) in form)
+        {
+            if (UserPatchFields.IsWritable(key))
+            {
+                command = UserPatchFields.Set(command, key, values[^1]);
+            }
+        }
+
+        var files = form.Files.Where(f => UserPatchFields.IsWritable(f.Name)).Select(f => f.Name).Distinct().ToList();
+        if (files.Count > 0)
+        {
+            throw RequestRejectedException.InvalidFields(files.Select(f =>
+                (f, "invalid", "Image uploads are not accepted by this version of the service.")));
+        }
+
+        return command;
+    }
+}
