@@ -35,6 +35,7 @@ public static class DependencyInjection
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
         services.AddAutoMapper(_ => { }, assembly);
 
+        services.AddScoped<Users.Commands.PatchUser.UserProfileEditor>();
         services.AddScoped<CurrentCaller>();
         services.AddScoped<ICurrentUser>(provider => provider.GetRequiredService<CurrentCaller>());
         return services;

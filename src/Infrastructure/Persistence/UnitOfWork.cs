@@ -26,9 +26,9 @@ public sealed partial class UnitOfWork(CleanUserDbContext db, IMediator mediator
         {
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateConcurrencyException exception)
         {
-            throw new ConflictException("conflict", "The user was changed by another request at the same time; try again.");
+            throw new ConcurrencyConflictException(exception);
         }
         catch (DbUpdateException exception) when (IsUsernameTaken(exception))
         {
@@ -59,6 +59,8 @@ public sealed partial class UnitOfWork(CleanUserDbContext db, IMediator mediator
         var strategy = db.Database.CreateExecutionStrategy();
         var result = await strategy.ExecuteAsync(async ct =>
         {
+            // Every attempt starts from what the database holds now, not from a previous attempt's entities.
+            db.ChangeTracker.Clear();
             _committing.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
             try

@@ -27,6 +27,12 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
                 httpContext.Request.Headers.Authorization.Count > 0 ? "Bearer error=\"invalid_token\"" : "Bearer";
         }
 
+        if (problem.Status == StatusCodes.Status415UnsupportedMediaType)
+        {
+            // RFC 5789: tell the client which patch formats would have worked.
+            httpContext.Response.Headers["Accept-Patch"] = Users.PatchBodyReader.AcceptPatch;
+        }
+
         await WriteAsync(httpContext, problem).ConfigureAwait(false);
         return true;
     }
@@ -54,6 +60,9 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         ForbiddenException forbidden => ProblemBody.For(StatusCodes.Status403Forbidden, "permission_denied",
             "You do not have permission to perform this action.", forbidden.Message),
         NotFoundException notFound => ProblemBody.For(StatusCodes.Status404NotFound, "not_found", "Not found.", notFound.Message),
+        PreconditionFailedException precondition => ProblemBody.For(StatusCodes.Status412PreconditionFailed,
+            "precondition_failed", "Precondition failed.", precondition.Message),
+        InvalidPatchException patch => ProblemBody.Invalid(patch.Problems.Select(p => ProblemError.General("invalid", p))),
         ConflictException conflict => ProblemBody.For(StatusCodes.Status409Conflict, conflict.Code, "Conflict.", conflict.Message),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ProblemBody.For(
             StatusCodes.Status413PayloadTooLarge, "request_too_large", "Request entity too large.",

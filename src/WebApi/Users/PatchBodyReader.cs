@@ -1,4 +1,7 @@
 using System.Text.Json;
+using CleanUser.Application.Common.Messaging;
+using CleanUser.Application.Users;
+using CleanUser.Application.Users.Commands.JsonPatchUser;
 using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.WebApi.Infrastructure;
 using Microsoft.Net.Http.Headers;
@@ -6,8 +9,9 @@ using Microsoft.Net.Http.Headers;
 namespace CleanUser.WebApi.Users;
 
 /// <summary>
-/// Reads a PATCH body, whatever its content type (SPEC §4), into one <see cref="PatchUserCommand"/>.
-/// Nothing about HTTP goes further than this.
+/// Reads a PATCH or PUT body, whatever its content type (SPEC §4), into one command: a
+/// <see cref="PatchUserCommand"/>, or for JSON Patch a <see cref="JsonPatchUserCommand"/>. Nothing about HTTP
+/// goes further than this.
 /// </summary>
 public static class PatchBodyReader
 {
@@ -15,13 +19,18 @@ public static class PatchBodyReader
     public const string MergePatch = "application/merge-patch+json";
     public const string Form = "application/x-www-form-urlencoded";
     public const string Multipart = "multipart/form-data";
+    public const string JsonPatch = "application/json-patch+json";
 
-    public static readonly IReadOnlyList<string> SupportedMediaTypes = [Json, MergePatch, Form, Multipart];
+    /// <summary>RFC 5789 <c>Accept-Patch</c>: the patch formats PATCH understands.</summary>
+    public static readonly string AcceptPatch = string.Join(", ", Json, MergePatch, JsonPatch, Form, Multipart);
 
-    public static async Task<PatchUserCommand> ReadAsync(HttpRequest request, long userId, CancellationToken cancellationToken)
+    /// <param name="isFullUpdate">PUT: <c>username</c> is required, and JSON Patch is not a full representation.</param>
+    /// <param name="expectedVersions">The versions of <c>If-Match</c>, or <c>null</c> when the client pinned none.</param>
+    public static async Task<ICommand<UserDto>> ReadAsync(HttpRequest request, long userId, bool isFullUpdate,
+        IReadOnlyCollection<long>? expectedVersions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var command = new PatchUserCommand(userId);
+        var command = new PatchUserCommand(userId) { IsFullUpdate = isFullUpdate, ExpectedVersions = expectedVersions };
         var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed)
             ? parsed.MediaType.Value?.ToLowerInvariant()
             : null;
@@ -32,6 +41,12 @@ public static class PatchBodyReader
                 return ReadJson(await ReadAllAsync(request, cancellationToken).ConfigureAwait(false), command);
             case Form or Multipart:
                 return await ReadFormAsync(request, command, cancellationToken).ConfigureAwait(false);
+            case JsonPatch when !isFullUpdate:
+                return new JsonPatchUserCommand(userId,
+                    JsonPatchReader.Read(await ReadAllAsync(request, cancellationToken).ConfigureAwait(false)))
+                {
+                    ExpectedVersions = expectedVersions,
+                };
             default:
                 // An empty body is a no-op whatever it claims to be (the official client sends none at all).
                 if ((await ReadAllAsync(request, cancellationToken).ConfigureAwait(false)).Length == 0)

@@ -13,23 +13,31 @@ namespace CleanUser.WebApi.Users;
 /// <summary>SPEC §1: the user resource. Thin: read the request, send one request through MediatR, write the user.</summary>
 public static class UserEndpoints
 {
+    public const string AcceptPatchHeader = "Accept-Patch";
+
     public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
     {
         // Routing matches these with and without the trailing slash; the literal "me" wins over {id}.
         var users = app.MapGroup("/api/v2/user");
         users.MapGet("/me/", GetMe);
+        users.MapMethods("/me/", [HttpMethods.Options], (HttpContext context) => Options(context, "GET, OPTIONS"));
         users.MapGet("/{id}/", GetById);
-        users.MapPatch("/{id}/", Patch);
+        users.MapPatch("/{id}/", (string id, IMediator mediator, ICurrentUser caller, HttpContext context) =>
+            Change(id, isFullUpdate: false, mediator, caller, context));
+        users.MapPut("/{id}/", (string id, IMediator mediator, ICurrentUser caller, HttpContext context) =>
+            Change(id, isFullUpdate: true, mediator, caller, context));
+        users.MapMethods("/{id}/", [HttpMethods.Options], (HttpContext context) => Options(context, "GET, PATCH, PUT, OPTIONS"));
         return app;
     }
 
     private static async Task<IResult> GetMe(IMediator mediator, HttpContext context) =>
-        UserResult(context, await mediator.Send(new GetCurrentUserQuery(), context.RequestAborted).ConfigureAwait(false));
+        Read(context, await mediator.Send(new GetCurrentUserQuery(), context.RequestAborted).ConfigureAwait(false));
 
     private static async Task<IResult> GetById(string id, IMediator mediator, HttpContext context) =>
-        UserResult(context, await mediator.Send(new GetUserQuery(ParseId(id)), context.RequestAborted).ConfigureAwait(false));
+        Read(context, await mediator.Send(new GetUserQuery(ParseId(id)), context.RequestAborted).ConfigureAwait(false));
 
-    private static async Task<IResult> Patch(string id, IMediator mediator, ICurrentUser currentUser, HttpContext context)
+    private static async Task<IResult> Change(string id, bool isFullUpdate, IMediator mediator, ICurrentUser currentUser,
+        HttpContext context)
     {
         var userId = ParseId(id);
         // Don't read the body of a request that will be refused anyway (DRF checks credentials first).
@@ -38,8 +46,18 @@ public static class UserEndpoints
             throw new NotAuthenticatedException();
         }
 
-        var command = await PatchBodyReader.ReadAsync(context.Request, userId, context.RequestAborted).ConfigureAwait(false);
-        return UserResult(context, await mediator.Send(command, context.RequestAborted).ConfigureAwait(false));
+        var command = await PatchBodyReader.ReadAsync(context.Request, userId, isFullUpdate,
+            ExpectedVersions(context.Request, userId), context.RequestAborted).ConfigureAwait(false);
+        var user = await mediator.Send(command, context.RequestAborted).ConfigureAwait(false);
+        context.Response.Headers[HeaderNames.ETag] = EntityTag(user);
+        return Results.Json(user, WireJson.Options);
+    }
+
+    private static IResult Options(HttpContext context, string allow)
+    {
+        context.Response.Headers.Allow = allow;
+        context.Response.Headers[AcceptPatchHeader] = PatchBodyReader.AcceptPatch;
+        return Results.NoContent();
     }
 
     /// <summary>SPEC §1: a positive 64-bit integer; anything else names no user.</summary>
@@ -48,10 +66,16 @@ public static class UserEndpoints
             ? value
             : throw new NotFoundException("user", id);
 
-    private static IResult UserResult(HttpContext context, UserDto user)
+    /// <summary>A read: the user with its entity tag, or 304 when the client already has this version.</summary>
+    private static IResult Read(HttpContext context, UserDto user)
     {
-        context.Response.Headers[HeaderNames.ETag] = EntityTag(user);
-        return Results.Json(user, WireJson.Options);
+        var tag = EntityTag(user);
+        context.Response.Headers[HeaderNames.ETag] = tag;
+        context.Response.Headers[AcceptPatchHeader] = PatchBodyReader.AcceptPatch;
+        var ifNoneMatch = context.Request.GetTypedHeaders().IfNoneMatch;
+        return ifNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(new EntityTagHeaderValue(tag), useStrongComparison: false))
+            ? Results.StatusCode(StatusCodes.Status304NotModified)
+            : Results.Json(user, WireJson.Options);
     }
 
     /// <summary>A strong entity tag made from the user's id and concurrency token (SPEC §6).</summary>
@@ -59,5 +83,33 @@ public static class UserEndpoints
     {
         ArgumentNullException.ThrowIfNull(user);
         return string.Create(CultureInfo.InvariantCulture, $"\"{user.Id}-{user.Version}\"");
+    }
+
+    /// <summary>
+    /// The versions an <c>If-Match</c> header allows. <c>null</c>: no header, or <c>*</c> (any version). A tag that
+    /// is weak, malformed or for another user matches nothing (RFC 9110 compares strongly), so the result may
+    /// be empty — and the change is then refused with 412.
+    /// </summary>
+    private static List<long>? ExpectedVersions(HttpRequest request, long userId)
+    {
+        var ifMatch = request.GetTypedHeaders().IfMatch;
+        if (ifMatch.Count == 0 && request.Headers.IfMatch.Count == 0)
+        {
+            return null;
+        }
+
+        if (ifMatch.Any(t => t.Equals(EntityTagHeaderValue.Any)))
+        {
+            return null;
+        }
+
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"{userId}-");
+        return ifMatch
+            .Where(t => !t.IsWeak)
+            .Select(t => t.Tag.Value?.Trim('"'))
+            .Where(t => t is not null && t.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(t => long.TryParse(t![prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1)
+            .Where(v => v >= 0)
+            .ToList();
     }
 }

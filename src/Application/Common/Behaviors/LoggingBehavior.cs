@@ -45,6 +45,7 @@ public sealed partial class LoggingBehavior<TRequest, TResponse>(
     private static bool IsExpected(Exception exception) =>
         exception is ValidationException or InvalidValueException or AccountNotEditableException
             or NotAuthenticatedException or ForbiddenException or NotFoundException or ConflictException
+            or PreconditionFailedException or InvalidPatchException
             or OperationCanceledException;
 
     [LoggerMessage(LogLevel.Debug, "{Request} for {Caller} handled in {ElapsedMs:0.0} ms")]

@@ -23,3 +23,18 @@ public sealed class ConflictException(string code, string message)
 {
     public string Code { get; } = code;
 }
+
+/// <summary>The client's <c>If-Match</c> no longer matches the stored user (412).</summary>
+public sealed class PreconditionFailedException()
+    : Exception("The user has changed since it was read; read it again and retry.");
+
+/// <summary>The stored row changed between read and write (optimistic concurrency); the transaction may retry.</summary>
+public sealed class ConcurrencyConflictException(Exception innerException)
+    : Exception("The user was changed by another request at the same time.", innerException);
+
+/// <summary>A JSON Patch operation cannot be applied to the profile (400), e.g. a path that is not a writable field.</summary>
+public sealed class InvalidPatchException(IReadOnlyList<string> problems)
+    : Exception(string.Join(" ", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

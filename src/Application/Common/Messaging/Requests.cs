@@ -13,3 +13,12 @@ public interface IRequireOwnership : IRequireAuthentication
 {
     long OwnerId { get; }
 }
+
+/// <summary>
+/// A command that may carry the versions the client read (<c>If-Match</c>). With them, a change made in between
+/// is refused (412); without them, a concurrent change is resolved by running the command again.
+/// </summary>
+public interface IConditionalCommand
+{
+    IReadOnlyCollection<long>? ExpectedVersions { get; }
+}

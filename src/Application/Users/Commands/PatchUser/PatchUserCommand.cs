@@ -9,9 +9,18 @@ namespace CleanUser.Application.Users.Commands.PatchUser;
 /// <c>null</c> (reset it to its default) or a raw value as the client sent it; rules are applied by the
 /// validator and the <see cref="User"/> aggregate, never by whoever builds the command.
 /// </summary>
-public sealed record PatchUserCommand(long UserId) : ICommand<UserDto>, IRequireOwnership
+public sealed record PatchUserCommand(long UserId) : ICommand<UserDto>, IRequireOwnership, IConditionalCommand
 {
     public long OwnerId => UserId;
+
+    /// <summary>
+    /// A full update (HTTP PUT): <c>username</c> must be present. As in Django REST Framework, other absent
+    /// fields keep their values.
+    /// </summary>
+    public bool IsFullUpdate { get; init; }
+
+    /// <summary>The versions the client read (<c>If-Match</c>); <c>null</c> when it pinned none.</summary>
+    public IReadOnlyCollection<long>? ExpectedVersions { get; init; }
 
     public Optional<string?> Username { get; init; }
 

@@ -17,7 +17,11 @@ public sealed class PatchUserCommandValidator : AbstractValidator<PatchUserComma
         RuleFor(c => c).CustomAsync(async (command, context, cancellationToken) =>
         {
             var violations = new List<FieldViolation>();
-            if (command.Username.HasValue)
+            if (command.IsFullUpdate && !command.Username.HasValue)
+            {
+                violations.Add(new FieldViolation(UserFields.Username, new RuleViolation(RuleCodes.Required, "This field is required.")));
+            }
+            else if (command.Username.HasValue)
             {
                 if (!Username.TryCreate(command.Username.Value, reserved, out var username, out var violation))
                 {
