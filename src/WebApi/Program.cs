@@ -4,6 +4,8 @@ using CleanUser.Infrastructure.Identity;
 using CleanUser.Infrastructure.Persistence;
 using CleanUser.WebApi;
 using CleanUser.WebApi.Cli;
+using CleanUser.WebApi.Health;
+using CleanUser.WebApi.OpenApi;
 using CleanUser.WebApi.Infrastructure;
 using CleanUser.WebApi.Users;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -14,7 +16,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services
     .AddApplication()
     .AddInfrastructure(builder.Configuration, builder.Environment.ContentRootPath)
-    .AddWebApi(builder.Environment);
+    .AddWebApi(builder.Environment)
+    .AddReadinessChecks()
+    .AddApiDocument();
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
 {
     builder.WebHost.UseUrls(StartupHints.DefaultUrl);
@@ -53,6 +57,8 @@ app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase),
     api => api.UseMiddleware<CallerMiddleware>());
 app.MapUserEndpoints();
+app.MapHealthEndpoints();
+app.MapApiDocument();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

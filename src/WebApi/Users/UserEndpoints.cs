@@ -5,6 +5,7 @@ using CleanUser.Application.Users;
 using CleanUser.Application.Users.Queries.GetCurrentUser;
 using CleanUser.Application.Users.Queries.GetUser;
 using CleanUser.WebApi.Infrastructure;
+using CleanUser.WebApi.OpenApi;
 using MediatR;
 using Microsoft.Net.Http.Headers;
 
@@ -18,15 +19,26 @@ public static class UserEndpoints
     public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
     {
         // Routing matches these with and without the trailing slash; the literal "me" wins over {id}.
-        var users = app.MapGroup("/api/v2/user");
-        users.MapGet("/me/", GetMe);
-        users.MapMethods("/me/", [HttpMethods.Options], (HttpContext context) => Options(context, "GET, OPTIONS"));
-        users.MapGet("/{id}/", GetById);
+        var users = app.MapGroup("/api/v2/user").WithTags("User");
+        users.MapGet("/me/", GetMe)
+            .WithSummary("Read the user the token belongs to")
+            .DescribesUser(401).Produces(StatusCodes.Status304NotModified);
+        users.MapMethods("/me/", [HttpMethods.Options], (HttpContext context) => Options(context, "GET, OPTIONS"))
+            .ExcludeFromDescription();
+        users.MapGet("/{id}/", GetById)
+            .WithSummary("Read one user").WithDescription("Public. `If-None-Match` with the current ETag gives 304.")
+            .DescribesUser(401, 404).Produces(StatusCodes.Status304NotModified);
         users.MapPatch("/{id}/", (string id, IMediator mediator, ICurrentUser caller, HttpContext context) =>
-            Change(id, isFullUpdate: false, mediator, caller, context));
+                Change(id, isFullUpdate: false, mediator, caller, context))
+            .WithSummary("Patch your own profile")
+            .WithDescription("A user can only update their personal data. `If-Match` with the ETag read makes the change conditional (412 when stale).")
+            .DescribesUser(400, 401, 403, 404, 409, 412, 413, 415);
         users.MapPut("/{id}/", (string id, IMediator mediator, ICurrentUser caller, HttpContext context) =>
-            Change(id, isFullUpdate: true, mediator, caller, context));
-        users.MapMethods("/{id}/", [HttpMethods.Options], (HttpContext context) => Options(context, "GET, PATCH, PUT, OPTIONS"));
+                Change(id, isFullUpdate: true, mediator, caller, context))
+            .WithSummary("Update your own profile (username required)")
+            .DescribesUser(400, 401, 403, 404, 409, 412, 413, 415);
+        users.MapMethods("/{id}/", [HttpMethods.Options], (HttpContext context) => Options(context, "GET, PATCH, PUT, OPTIONS"))
+            .WithSummary("Allowed methods and patch formats (Allow, Accept-Patch)").Produces(StatusCodes.Status204NoContent);
         return app;
     }
 

@@ -1,0 +1,137 @@
+using CleanUser.Application.Users;
+using CleanUser.WebApi.Infrastructure;
+using CleanUser.WebApi.Users;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+
+namespace CleanUser.WebApi.OpenApi;
+
+/// <summary>
+/// The OpenAPI 3.1 document (<c>/openapi/v1.json</c>) and an offline reference page (<c>/docs</c>). The request
+/// bodies are read by hand (five content types), so a transformer describes them; responses come from endpoint
+/// metadata.
+/// </summary>
+public static class OpenApiSetup
+{
+    public const string DocumentPath = "/openapi/v1.json";
+    public const string ReferencePath = "/docs";
+    private const string BearerScheme = "Bearer";
+
+    public static IServiceCollection AddApiDocument(this IServiceCollection services)
+    {
+        services.AddOpenApi("v1", options =>
+        {
+            options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "CleanUser — SelfCommunity API v2 user profile",
+                    Version = "v2",
+                    Description = "PATCH /api/v2/user/{id}/ and its companions, in the SelfCommunity dialect. Errors are application/problem+json with an `errors` array.",
+                };
+                document.Servers = [];
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "HS256 access token with user_id, token_type=access, exp, iat, jti. `Authorization: Token <jwt>` is accepted too.",
+                };
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer(DescribeOperationAsync);
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapApiDocument(this IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        // Served from the package's embedded bundle: no CDN, no web fonts, no telemetry — works offline.
+        app.MapScalarApiReference(ReferencePath, options => options
+            .WithTitle("CleanUser API reference")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableDefaultFonts()
+            .DisableTelemetry());
+        return app;
+    }
+
+    private static async Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context,
+        CancellationToken cancellationToken)
+    {
+        var method = context.Description.HttpMethod;
+        var path = context.Description.RelativePath ?? string.Empty;
+        if (!path.StartsWith("api/v2/user", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        // The route takes any segment so that a malformed id is a 404 in the SPEC's format, not a routing miss.
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>().Where(p => p.Name == "id") ?? [])
+        {
+            parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "1" };
+            parameter.Description = "The user's id, a positive 64-bit integer; anything else is 404.";
+        }
+
+        var authenticated = method is "PATCH" or "PUT" || path.EndsWith("me/", StringComparison.Ordinal);
+        if (authenticated)
+        {
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
+        }
+
+        if (method is not ("PATCH" or "PUT"))
+        {
+            return;
+        }
+
+        var body = await context.GetOrCreateSchemaAsync(typeof(UserPatchSchema), null, cancellationToken).ConfigureAwait(false);
+        var multipart = await context.GetOrCreateSchemaAsync(typeof(UserPatchSchema), null, cancellationToken).ConfigureAwait(false);
+        if (multipart is OpenApiSchema form && form.Properties is not null)
+        {
+            form.Properties["avatar"] = ImagePart("The new avatar (JPEG, PNG, GIF or WebP, at most 3 MiB); an empty text part removes it.");
+            form.Properties["cover"] = ImagePart("The new cover (JPEG, PNG, GIF or WebP, at most 5 MiB); an empty text part removes it.");
+        }
+
+        var content = new Dictionary<string, OpenApiMediaType>
+        {
+            [PatchBodyReader.Json] = new() { Schema = body },
+            [PatchBodyReader.MergePatch] = new() { Schema = body },
+            [PatchBodyReader.Form] = new() { Schema = body },
+            [PatchBodyReader.Multipart] = new() { Schema = multipart },
+        };
+        if (method == "PATCH")
+        {
+            var operationSchema = await context.GetOrCreateSchemaAsync(typeof(JsonPatchOperationSchema), null, cancellationToken).ConfigureAwait(false);
+            content[PatchBodyReader.JsonPatch] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = operationSchema } };
+        }
+
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = false,
+            Description = method == "PATCH"
+                ? "Only the fields present change; an empty body is a no-op. JSON Patch operations apply all or nothing."
+                : "A full update: username is required; other absent fields keep their values.",
+            Content = content,
+        };
+    }
+
+    private static OpenApiSchema ImagePart(string description) =>
+        new() { Type = JsonSchemaType.String, Format = "binary", Description = description };
+
+    /// <summary>Response metadata shared by the user endpoints.</summary>
+    public static RouteHandlerBuilder DescribesUser(this RouteHandlerBuilder builder, params int[] problemStatuses)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Produces<UserDto>(StatusCodes.Status200OK);
+        foreach (var status in problemStatuses)
+        {
+            builder.Produces<ProblemBody>(status, ProblemBody.ContentType);
+        }
+
+        return builder;
+    }
+}
