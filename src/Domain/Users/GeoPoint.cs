@@ -28,8 +28,9 @@ public sealed record GeoPoint
         if (parts.Length != 2
             || !double.TryParse(parts[0], Number, CultureInfo.InvariantCulture, out var lat)
             || !double.TryParse(parts[1], Number, CultureInfo.InvariantCulture, out var lng)
-            || lat is < -90 or > 90
-            || lng is < -180 or > 180)
+            // Written as "not in range" so NaN (which double.TryParse accepts) fails too.
+            || lat is not (>= -90 and <= 90)
+            || lng is not (>= -180 and <= 180))
         {
             return false;
         }
