@@ -249,4 +249,28 @@ public class PatchUserCommandValidatorTests
         var failure = Assert.IsType<ValidationFailure>(Assert.Single(result.Errors));
         Assert.Equal(UserFields.Gender, failure.PropertyName);
     }
+
+    [Fact]
+    public async Task A_full_update_without_username_fails_with_required()
+    {
+        var failures = await Failures(Command() with { IsFullUpdate = true, Bio = "only a bio" });
+
+        Assert.Equal([(UserFields.Username, RuleCodes.Required)], failures);
+    }
+
+    [Fact]
+    public async Task A_full_update_with_username_passes()
+    {
+        var failures = await Failures(Command() with { IsFullUpdate = true, Username = "alice" });
+
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task A_partial_update_without_username_passes()
+    {
+        var failures = await Failures(Command() with { Bio = "only a bio" });
+
+        Assert.Empty(failures);
+    }
 }
