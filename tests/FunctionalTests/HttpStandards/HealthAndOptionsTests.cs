@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text.Json;
+using CleanUser.FunctionalTests.Infrastructure;
+using Microsoft.Data.Sqlite;
+
+namespace CleanUser.FunctionalTests.HttpStandards;
+
+public class HealthAndOptionsTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
+{
+    private const string AcceptPatch =
+        "application/json, application/merge-patch+json, application/json-patch+json, application/x-www-form-urlencoded, multipart/form-data";
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task Health_endpoints_answer_200_healthy_without_credentials(string path)
+    {
+        var response = await factory.CreateClient().GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Get_and_options_advertise_the_patch_formats()
+    {
+        var id = await factory.CreateUserAsync();
+        var client = factory.CreateClient();
+
+        var get = await client.GetAsync(new Uri(Api.UserPath(id), UriKind.Relative));
+        var options = await client.SendAsync(new HttpRequestMessage(HttpMethod.Options, new Uri(Api.UserPath(id), UriKind.Relative)));
+
+        Assert.Equal(AcceptPatch, string.Join(", ", get.Headers.GetValues("Accept-Patch")));
+        Assert.Equal(HttpStatusCode.NoContent, options.StatusCode);
+        Assert.Equal(AcceptPatch, string.Join(", ", options.Headers.GetValues("Accept-Patch")));
+        Assert.Equal(["GET", "PATCH", "PUT", "OPTIONS"], options.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task A_415_on_patch_carries_Accept_Patch()
+    {
+        var id = await factory.CreateUserAsync();
+
+        var response = await factory.ClientFor(id).PatchAsync(id, Api.Raw("bio=x", "text/plain"));
+
+        await response.AssertErrorAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+        Assert.Equal(AcceptPatch, string.Join(", ", response.Headers.GetValues("Accept-Patch")));
+    }
+}
+
+/// <summary>Readiness with the database gone: its own factory, because it breaks the database.</summary>
+public class ReadinessWithoutDatabaseTests : IDisposable
+{
+    private readonly CleanUserFactory _factory = new();
+
+    [Fact]
+    public async Task Ready_is_503_when_the_database_file_is_unreachable_while_live_stays_200()
+    {
+        var client = _factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
+
+        SqliteConnection.ClearAllPools();
+        File.Delete(_factory.DatabasePath);
+        // A directory where the file was: SQLite can neither open nor recreate it.
+        Directory.CreateDirectory(_factory.DatabasePath);
+
+        var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        var live = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        using var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+        Assert.Equal("Unhealthy", body.RootElement.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_factory.DatabasePath))
+        {
+            Directory.Delete(_factory.DatabasePath);
+        }
+
+        _factory.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
