@@ -1,5 +1,6 @@
 using CleanUser.Application.Common.Behaviors;
 using CleanUser.Application.Common.Security;
+using CleanUser.Application.Users.Commands.PatchUser;
 using FluentValidation;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,11 @@ public static class DependencyInjection
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(TransactionBehavior<,>));
 
-        services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
+        // The image check is registered last on purpose: validators run in registration order, so its errors
+        // follow the field errors, in SPEC order like the rest.
+        services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Scoped,
+            scan => scan.ValidatorType != typeof(PatchUserImageValidator), includeInternalTypes: true);
+        services.AddScoped<IValidator<PatchUserCommand>, PatchUserImageValidator>();
         services.AddAutoMapper(_ => { }, assembly);
 
         services.AddScoped<CurrentCaller>();

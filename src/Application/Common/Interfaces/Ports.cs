@@ -8,7 +8,13 @@ public interface IUserRepository
     Task<User?> GetByIdAsync(long id, CancellationToken cancellationToken);
 
     Task<bool> ExistsAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>The stored image keys of a user, read without tracking; <c>null</c> when there is no such user.</summary>
+    Task<UserImages?> GetImagesAsync(long id, CancellationToken cancellationToken);
 }
+
+/// <summary>The stored avatar and cover keys of one user.</summary>
+public sealed record UserImages(string? Avatar, string? Cover);
 
 public interface IUnitOfWork
 {

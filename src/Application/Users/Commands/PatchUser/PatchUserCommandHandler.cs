@@ -69,7 +69,6 @@ public sealed class PatchUserCommandHandler(
             return false;
         }
 
-        throw new InvalidValueException(field, RuleViolation.Invalid(
-            $"Send a file (multipart) or {field}_base64 to change the image; this value is neither."));
+        throw new InvalidValueException(field, PatchUserImageValidator.NotAnImage(field));
     }
 }
