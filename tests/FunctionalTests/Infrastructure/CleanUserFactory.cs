@@ -61,11 +61,11 @@ public class CleanUserFactory : WebApplicationFactory<Program>
     public string TokenFor(long userId) => Services.GetRequiredService<AccessTokens>().Issue(userId);
 
     /// <summary>Inserts a user straight through the real DbContext (no API involved) and returns its id.</summary>
-    public async Task<long> CreateUserAsync(string? username = null, Action<User>? shape = null)
+    public async Task<long> CreateUserAsync(string? username = null, Action<User>? shape = null, string? extId = null)
     {
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
-        var user = User.Register(Username.FromStored(username ?? TestUsers.UniqueName()), DateTimeOffset.UtcNow);
+        var user = User.Register(Username.FromStored(username ?? TestUsers.UniqueName()), DateTimeOffset.UtcNow, extId);
         shape?.Invoke(user);
         db.Users.Add(user);
         await db.SaveChangesAsync();
