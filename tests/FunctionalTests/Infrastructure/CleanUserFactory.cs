@@ -1,10 +1,8 @@
 using CleanUser.Domain.Users;
 using CleanUser.Infrastructure.Identity;
-using CleanUser.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanUser.FunctionalTests.Infrastructure;
@@ -61,29 +59,15 @@ public class CleanUserFactory : WebApplicationFactory<Program>
     public string TokenFor(long userId) => Services.GetRequiredService<AccessTokens>().Issue(userId);
 
     /// <summary>Inserts a user straight through the real DbContext (no API involved) and returns its id.</summary>
-    public async Task<long> CreateUserAsync(string? username = null, Action<User>? shape = null, string? extId = null)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
-        var user = User.Register(Username.FromStored(username ?? TestUsers.UniqueName()), DateTimeOffset.UtcNow, extId);
-        shape?.Invoke(user);
-        db.Users.Add(user);
-        await db.SaveChangesAsync();
-        return user.Id;
-    }
+    public Task<long> CreateUserAsync(string? username = null, Action<User>? shape = null, string? extId = null) =>
+        TestUsers.InsertAsync(Services, username, shape, extId);
 
     /// <summary>A user with every profile field, counters, company, badge and two tags set to non-default values.</summary>
     public Task<long> CreateRichUserAsync(string? username = null) =>
         CreateUserAsync(username, TestUsers.MakeRich);
 
     /// <summary>The user as stored now, read with a fresh DbContext.</summary>
-    public async Task<UserSnapshot> ReadUserAsync(long id)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
-        var user = await db.Users.AsNoTracking().Include(u => u.Tags).SingleAsync(u => u.Id == id);
-        return UserSnapshot.Of(user);
-    }
+    public Task<UserSnapshot> ReadUserAsync(long id) => TestUsers.ReadAsync(Services, id);
 
     protected override void Dispose(bool disposing)
     {

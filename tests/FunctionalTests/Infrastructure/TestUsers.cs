@@ -1,4 +1,7 @@
 using CleanUser.Domain.Users;
+using CleanUser.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanUser.FunctionalTests.Infrastructure;
 
@@ -8,6 +11,28 @@ public static class TestUsers
     public static string UniqueName(string prefix = "u") => $"{prefix}-{Guid.NewGuid():N}";
 
     public const string AvatarKey = "avatars/current.jpg";
+
+    /// <summary>Inserts a user straight through the real DbContext of <paramref name="services"/> and returns its id.</summary>
+    public static async Task<long> InsertAsync(IServiceProvider services, string? username = null, Action<User>? shape = null,
+        string? extId = null)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
+        var user = User.Register(Username.FromStored(username ?? UniqueName()), DateTimeOffset.UtcNow, extId);
+        shape?.Invoke(user);
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+        return user.Id;
+    }
+
+    /// <summary>The user as stored now, read with a fresh DbContext.</summary>
+    public static async Task<UserSnapshot> ReadAsync(IServiceProvider services, long id)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
+        var user = await db.Users.AsNoTracking().Include(u => u.Tags).SingleAsync(u => u.Id == id);
+        return UserSnapshot.Of(user);
+    }
 
     public static void MakeRich(User user)
     {
