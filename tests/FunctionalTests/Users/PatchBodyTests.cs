@@ -155,7 +155,7 @@ public sealed class PatchBodyTests(CleanUserFactory factory) : IClassFixture<Cle
         Assert.Equal(before.Written() with { Location = "Torino" }, await factory.ReadUserAsync(id));
     }
 
-    public static TheoryData<string> NoOpBodies => ["none", "json {}", "merge-patch {}", "empty form", "empty multipart body"];
+    public static TheoryData<string> NoOpBodies => ["none", "empty json body", "json {}", "merge-patch {}", "empty form", "empty multipart body"];
 
     [Theory]
     [MemberData(nameof(NoOpBodies))]
@@ -169,6 +169,7 @@ public sealed class PatchBodyTests(CleanUserFactory factory) : IClassFixture<Cle
         using HttpContent? content = kind switch
         {
             "none" => null,
+            "empty json body" => Api.Raw("", "application/json"),
             "json {}" => Api.Raw("{}", "application/json"),
             "merge-patch {}" => Api.Raw("{}", "application/merge-patch+json"),
             "empty form" => new FormUrlEncodedContent([]),

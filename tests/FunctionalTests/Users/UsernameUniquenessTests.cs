@@ -3,7 +3,10 @@ using CleanUser.FunctionalTests.Infrastructure;
 
 namespace CleanUser.FunctionalTests.Users;
 
-/// <summary>SPEC §5: usernames are unique case-insensitively, also under concurrency (never a 500).</summary>
+/// <summary>
+/// SPEC §5: usernames are unique case-insensitively, also under concurrency (never a 500); SPEC §6: concurrent
+/// PATCHes of different fields all persist.
+/// </summary>
 public sealed class UsernameUniquenessTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
 {
     [Fact]
@@ -103,5 +106,34 @@ public sealed class UsernameUniquenessTests(CleanUserFactory factory) : IClassFi
                 r.Response.Dispose();
             }
         }
+    }
+
+    [Fact]
+    public async Task Concurrent_patches_of_different_fields_by_one_user_all_persist()
+    {
+        var id = await factory.CreateRichUserAsync();
+        var before = await factory.ReadUserAsync(id);
+        var username = TestUsers.UniqueName("many");
+        var changes = new Dictionary<string, string>
+        {
+            ["username"] = username, ["real_name"] = "Concurrent", ["bio"] = "concurrent bio", ["location"] = "Napoli",
+            ["location_lat_lng"] = "1,2", ["position_lat_lng"] = "3,4", ["date_of_birth"] = "2001-02-03",
+            ["description"] = "racing", ["gender"] = "Male", ["website"] = "https://example.net/",
+        };
+        using var client = factory.ClientFor(id);
+
+        var responses = await Task.WhenAll(changes.Select(async change =>
+        {
+            using var response = await client.PatchJsonAsync(id, new Dictionary<string, string> { [change.Key] = change.Value });
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        }));
+
+        Assert.All(responses, r => Assert.True(r.Item1 == 200, r.Item2));
+        Assert.Equal(before with
+        {
+            Username = username, RealName = "Concurrent", Bio = "concurrent bio", Location = "Napoli", LocationLatLng = "1,2",
+            PositionLatLng = "3,4", DateOfBirth = new DateOnly(2001, 2, 3), Description = "racing",
+            Gender = CleanUser.Domain.Users.Gender.Male, Website = "https://example.net/", Version = before.Version + changes.Count,
+        }, await factory.ReadUserAsync(id));
     }
 }
