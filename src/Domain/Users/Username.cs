@@ -35,8 +35,31 @@ public sealed class Username : IEquatable<Username>
         return violation is null;
     }
 
-    public static Username Create(string? raw, ReservedUsernames reserved) =>
-        TryCreate(raw, reserved, out var username, out var violation)
+    /// <summary>
+    /// Like <see cref="TryCreate(string?, ReservedUsernames, out Username?, out RuleViolation?)"/>, but a name that
+    /// <paramref name="current"/> already is (in any case) is never refused as reserved: the list may have grown
+    /// since the user took it, and clients send their whole profile back.
+    /// </summary>
+    public static bool TryCreate(string? raw, ReservedUsernames reserved, Username? current, out Username? username,
+        out RuleViolation? violation)
+    {
+        if (TryCreate(raw, reserved, out username, out violation))
+        {
+            return true;
+        }
+
+        if (violation!.Code == RuleCodes.Reserved && current is not null && Normalize(raw!.Trim()) == current.Normalized)
+        {
+            username = new Username(raw.Trim());
+            violation = null;
+            return true;
+        }
+
+        return false;
+    }
+
+    public static Username Create(string? raw, ReservedUsernames reserved, Username? current = null) =>
+        TryCreate(raw, reserved, current, out var username, out var violation)
             ? username!
             : throw new InvalidValueException(UserFields.Username, violation!);
 

@@ -13,6 +13,12 @@ public sealed class UserRepository(CleanUserDbContext db) : IUserRepository, IUs
     public Task<bool> ExistsAsync(long id, CancellationToken cancellationToken) =>
         db.Users.AnyAsync(u => u.Id == id, cancellationToken);
 
+    // Not tracked: the command handler must still load the user itself, inside its transaction.
+    public Task<StoredUserKeys?> GetStoredKeysAsync(long id, CancellationToken cancellationToken) =>
+        db.Users.AsNoTracking().Where(u => u.Id == id)
+            .Select(u => new StoredUserKeys(u.Username, u.Avatar, u.Cover))
+            .SingleOrDefaultAsync(cancellationToken);
+
     public Task<bool> IsTakenByAnotherUserAsync(Username username, long userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(username);

@@ -8,7 +8,16 @@ public interface IUserRepository
     Task<User?> GetByIdAsync(long id, CancellationToken cancellationToken);
 
     Task<bool> ExistsAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The stored username and image keys of a user, read without tracking (a command still loads the user inside
+    /// its transaction); <c>null</c> when there is no such user.
+    /// </summary>
+    Task<StoredUserKeys?> GetStoredKeysAsync(long id, CancellationToken cancellationToken);
 }
+
+/// <summary>What the validator needs of the stored user: its username and image keys.</summary>
+public sealed record StoredUserKeys(Username Username, string? Avatar, string? Cover);
 
 public interface IUnitOfWork
 {

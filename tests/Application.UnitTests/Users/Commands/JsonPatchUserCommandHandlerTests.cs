@@ -28,7 +28,7 @@ public class JsonPatchUserCommandHandlerTests
 
     private JsonPatchUserCommandHandler Handler() => new(
         new UserProfileEditor(_users, _uniqueness, ReservedUsernames.Default, TestDoubles.Clock(), _mediaUrls),
-        new PatchUserCommandValidator(ReservedUsernames.Default, _uniqueness, TestDoubles.Clock()),
+        new PatchUserCommandValidator(ReservedUsernames.Default, _uniqueness, TestDoubles.Clock(), _users, _mediaUrls),
         _unitOfWork,
         TestDoubles.Mapper(_mediaUrls));
 

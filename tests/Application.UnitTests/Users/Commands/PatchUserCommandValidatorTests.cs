@@ -1,3 +1,4 @@
+using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.UnitTests.Support;
 using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.Domain.Common;
@@ -10,9 +11,10 @@ namespace CleanUser.Application.UnitTests.Users.Commands;
 public class PatchUserCommandValidatorTests
 {
     private readonly IUsernameUniquenessChecker _uniqueness = Substitute.For<IUsernameUniquenessChecker>();
+    private readonly IUserRepository _users = Substitute.For<IUserRepository>();
 
     private PatchUserCommandValidator Validator(ReservedUsernames? reserved = null) =>
-        new(reserved ?? ReservedUsernames.Default, _uniqueness, TestDoubles.Clock());
+        new(reserved ?? ReservedUsernames.Default, _uniqueness, TestDoubles.Clock(), _users, TestDoubles.MediaUrls());
 
     private async Task<IReadOnlyList<(string Field, string Code)>> Failures(PatchUserCommand command, ReservedUsernames? reserved = null)
     {
@@ -272,5 +274,40 @@ public class PatchUserCommandValidatorTests
         var failures = await Failures(Command() with { Bio = "only a bio" });
 
         Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task A_reserved_name_the_user_already_holds_can_be_sent_back()
+    {
+        _users.GetStoredKeysAsync(TestDoubles.AliceId, Arg.Any<CancellationToken>())
+            .Returns(new StoredUserKeys(Username.FromStored("admin"), null, null));
+
+        Assert.Empty(await Failures(Command() with { Username = "admin" }));
+        Assert.Empty(await Failures(Command() with { Username = "Admin" }));
+    }
+
+    [Fact]
+    public async Task A_reserved_name_someone_else_would_take_is_still_reserved()
+    {
+        _users.GetStoredKeysAsync(TestDoubles.AliceId, Arg.Any<CancellationToken>())
+            .Returns(new StoredUserKeys(Username.FromStored("alice"), null, null));
+
+        Assert.Equal([(UserFields.Username, RuleCodes.Reserved)], await Failures(Command() with { Username = "admin" }));
+    }
+
+    [Fact]
+    public async Task An_image_text_other_than_the_current_url_is_reported_with_the_other_fields()
+    {
+        _users.GetStoredKeysAsync(TestDoubles.AliceId, Arg.Any<CancellationToken>())
+            .Returns(new StoredUserKeys(Username.FromStored("alice"), "avatars/a.jpg", null));
+
+        var failures = await Failures(Command() with
+        {
+            Bio = new string('x', 5001),
+            Avatar = TestDoubles.MediaBase + "avatars/a.jpg",
+            Cover = "https://elsewhere.example/c.jpg",
+        });
+
+        Assert.Equal([(UserFields.Bio, RuleCodes.MaxLength), (UserFields.Cover, RuleCodes.Invalid)], failures);
     }
 }

@@ -37,7 +37,7 @@ public sealed class UserProfileEditor(
 
         if (request.Username.HasValue)
         {
-            await user.ChangeUsernameAsync(Username.Create(request.Username.Value, reserved), uniqueness, cancellationToken)
+            await user.ChangeUsernameAsync(Username.Create(request.Username.Value, reserved, user.Username), uniqueness, cancellationToken)
                 .ConfigureAwait(false);
         }
 
@@ -72,12 +72,8 @@ public sealed class UserProfileEditor(
             return true;
         }
 
-        if (currentKey is not null && value.Trim() == mediaUrls.ToPublicUrl(currentKey))
-        {
-            return false;
-        }
-
-        throw new InvalidValueException(field, RuleViolation.Invalid(
-            $"Send a file (multipart) or {field}_base64 to change the image; this value is neither."));
+        return PatchUserCommandValidator.IsCurrentImageUrl(value, currentKey, mediaUrls)
+            ? false
+            : throw new InvalidValueException(field, PatchUserCommandValidator.NotAnImage(field));
     }
 }

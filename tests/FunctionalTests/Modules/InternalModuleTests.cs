@@ -1,0 +1,146 @@
+using CleanUser.Application.Common.Exceptions;
+using CleanUser.Application.Common.Interfaces;
+using CleanUser.Application.Common.Security;
+using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.Domain.Common;
+using CleanUser.Domain.Users;
+using CleanUser.FunctionalTests.Infrastructure;
+using CleanUser.Infrastructure.Persistence;
+using FluentValidation;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanUser.FunctionalTests.Modules;
+
+/// <summary>
+/// SPEC §3: code inside the process sends the same command with an explicit system principal; the same
+/// rules, validation and transaction apply — checked on a real database, without HTTP.
+/// </summary>
+public sealed class InternalModuleTests(ModuleHost host) : IClassFixture<ModuleHost>
+{
+    private async Task<Outcome> SendAsync(PatchUserCommand command, Caller? caller)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        if (caller is not null)
+        {
+            scope.ServiceProvider.GetRequiredService<CurrentCaller>().ActAs(caller);
+        }
+
+        try
+        {
+            return new(await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command), null);
+        }
+#pragma warning disable CA1031 // The tests assert on the exception the module would see.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            return new(null, exception);
+        }
+    }
+
+    private sealed record Outcome(Application.Users.UserDto? User, Exception? Error);
+
+    [Fact]
+    public async Task A_command_sent_as_the_system_principal_is_persisted()
+    {
+        var id = await TestUsers.InsertAsync(host.Services, shape: TestUsers.MakeRich);
+        var before = await TestUsers.ReadAsync(host.Services, id);
+        var username = TestUsers.UniqueName("Module");
+
+        var result = await SendAsync(new PatchUserCommand(id) { Bio = "Set by a module", Gender = "male", Username = username }, Caller.System);
+
+        Assert.Null(result.Error);
+        Assert.Equal("Set by a module", result.User!.Bio);
+        Assert.Equal(before.Written() with { Bio = "Set by a module", Gender = Gender.Male, Username = username },
+            await TestUsers.ReadAsync(host.Services, id));
+    }
+
+    [Fact]
+    public async Task An_invalid_command_fails_with_the_same_codes_as_over_http_and_changes_nothing()
+    {
+        var id = await TestUsers.InsertAsync(host.Services, shape: TestUsers.MakeRich);
+        var before = await TestUsers.ReadAsync(host.Services, id);
+
+        var result = await SendAsync(new PatchUserCommand(id)
+        {
+            Username = "admin",
+            Bio = new string('b', 5001),
+            Gender = "robot",
+            Avatar = "https://elsewhere.example/a.png",
+        }, Caller.System);
+
+        var validation = Assert.IsType<ValidationException>(result.Error);
+        Assert.Equal(
+            [("username", "reserved"), ("bio", "max_length"), ("gender", "invalid_choice"), ("avatar", "invalid")],
+            validation.Errors.Select(e => (e.PropertyName, e.ErrorCode)));
+        Assert.Equal(before, await TestUsers.ReadAsync(host.Services, id));
+    }
+
+    [Fact]
+    public async Task Without_a_principal_the_command_is_refused_as_not_authenticated()
+    {
+        var id = await TestUsers.InsertAsync(host.Services);
+        var before = await TestUsers.ReadAsync(host.Services, id);
+
+        var result = await SendAsync(new PatchUserCommand(id) { Bio = "anonymous" }, caller: null);
+
+        Assert.IsType<NotAuthenticatedException>(result.Error);
+        Assert.Equal(before, await TestUsers.ReadAsync(host.Services, id));
+    }
+
+    [Fact]
+    public async Task A_user_principal_may_not_patch_someone_else()
+    {
+        var id = await TestUsers.InsertAsync(host.Services);
+        var other = await TestUsers.InsertAsync(host.Services);
+        var before = await TestUsers.ReadAsync(host.Services, id);
+
+        var result = await SendAsync(new PatchUserCommand(id) { Bio = "not mine" }, Caller.ForUser(other));
+
+        Assert.IsType<ForbiddenException>(result.Error);
+        Assert.Equal(before, await TestUsers.ReadAsync(host.Services, id));
+    }
+
+    [Fact]
+    public async Task The_system_principal_cannot_edit_a_blocked_account_either()
+    {
+        var id = await TestUsers.InsertAsync(host.Services, shape: u => u.Block());
+        var before = await TestUsers.ReadAsync(host.Services, id);
+
+        var result = await SendAsync(new PatchUserCommand(id) { Bio = "forced" }, Caller.System);
+
+        Assert.Equal(RuleCodes.AccountBlocked, Assert.IsType<AccountNotEditableException>(result.Error).Violation.Code);
+        Assert.Equal(before, await TestUsers.ReadAsync(host.Services, id));
+    }
+
+    [Fact]
+    public async Task A_transaction_that_throws_after_saving_leaves_the_database_unchanged()
+    {
+        var id = await TestUsers.InsertAsync(host.Services, shape: TestUsers.MakeRich);
+        var before = await TestUsers.ReadAsync(host.Services, id);
+        string? seenInsideTransaction = null;
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var unitOfWork = scope.ServiceProvider.GetRequiredService<IUnitOfWork>();
+            var users = scope.ServiceProvider.GetRequiredService<IUserRepository>();
+            var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
+
+            var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => unitOfWork.ExecuteInTransactionAsync<int>(async ct =>
+            {
+                var user = await users.GetByIdAsync(id, ct);
+                user!.UpdateProfile(new ProfileChanges { Bio = "never committed", Location = "Nowhere" });
+                await unitOfWork.SaveChangesAsync(ct);
+                // The write really reached the database, inside the transaction...
+                seenInsideTransaction = await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.Bio).SingleAsync(ct);
+                throw new InvalidOperationException("the operation fails after saving");
+            }, CancellationToken.None));
+            Assert.Equal("the operation fails after saving", thrown.Message);
+        }
+
+        // ...and was rolled back with it.
+        Assert.Equal("never committed", seenInsideTransaction);
+        Assert.Equal(before, await TestUsers.ReadAsync(host.Services, id));
+    }
+}

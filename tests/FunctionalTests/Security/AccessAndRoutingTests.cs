@@ -1,0 +1,181 @@
+using System.Net;
+using CleanUser.FunctionalTests.Infrastructure;
+
+namespace CleanUser.FunctionalTests.Security;
+
+/// <summary>SPEC §1, §3, §4, §9: who may patch, which paths exist, and how unusable requests are refused.</summary>
+public sealed class AccessAndRoutingTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
+{
+    [Fact]
+    public async Task Patching_someone_else_returns_403_permission_denied_and_changes_nothing()
+    {
+        var victim = await factory.CreateRichUserAsync();
+        var before = await factory.ReadUserAsync(victim);
+        var attacker = await factory.CreateUserAsync();
+        using var client = factory.ClientFor(attacker);
+
+        using var response = await client.PatchJsonAsync(victim, new { bio = "pwned" });
+
+        await response.AssertErrorAsync(HttpStatusCode.Forbidden, "permission_denied");
+        Assert.Equal(before, await factory.ReadUserAsync(victim));
+    }
+
+    [Fact]
+    public async Task Patching_someone_else_is_refused_before_validation()
+    {
+        var victim = await factory.CreateUserAsync();
+        var attacker = await factory.CreateUserAsync();
+        using var client = factory.ClientFor(attacker);
+
+        using var response = await client.PatchJsonAsync(victim, new { username = "admin" });
+
+        await response.AssertErrorAsync(HttpStatusCode.Forbidden, "permission_denied");
+    }
+
+    [Fact]
+    public async Task A_blocked_user_patching_themselves_gets_403_account_blocked()
+    {
+        var id = await factory.CreateUserAsync(shape: u => u.Block());
+        var before = await factory.ReadUserAsync(id);
+        using var client = factory.ClientFor(id);
+
+        using var response = await client.PatchJsonAsync(id, new { bio = "let me out" });
+
+        await response.AssertErrorAsync(HttpStatusCode.Forbidden, "account_blocked");
+        Assert.Equal(before, await factory.ReadUserAsync(id));
+    }
+
+    [Fact]
+    public async Task A_deleted_user_patching_themselves_gets_403_account_deleted()
+    {
+        var id = await factory.CreateUserAsync(shape: u => u.MarkDeleted());
+        var before = await factory.ReadUserAsync(id);
+        using var client = factory.ClientFor(id);
+
+        using var response = await client.PatchJsonAsync(id, new { username = TestUsers.UniqueName() });
+
+        await response.AssertErrorAsync(HttpStatusCode.Forbidden, "account_deleted");
+        Assert.Equal(before, await factory.ReadUserAsync(id));
+    }
+
+    [Theory]
+    [InlineData("/api/v2/user/999999/")]
+    [InlineData("/api/v2/user/abc/")]
+    [InlineData("/api/v2/user/0/")]
+    [InlineData("/api/v2/user/-1/")]
+    [InlineData("/api/v2/user/+5/")]
+    [InlineData("/api/v2/user/1.0/")]
+    [InlineData("/api/v2/user/99999999999999999999/")]
+    [InlineData("/api/v2/nothing/")]
+    public async Task Get_of_no_user_returns_404_not_found(string path)
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        await response.AssertErrorAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task Patch_of_a_non_numeric_id_returns_404()
+    {
+        var id = await factory.CreateUserAsync();
+        using var client = factory.ClientFor(id);
+
+        using var response = await client.PatchAsync(new Uri("/api/v2/user/abc/", UriKind.Relative), Api.Json(new { bio = "x" }));
+
+        await response.AssertErrorAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task Delete_returns_405_method_not_allowed()
+    {
+        var id = await factory.CreateUserAsync();
+        var before = await factory.ReadUserAsync(id);
+        using var client = factory.ClientFor(id);
+
+        using var response = await client.DeleteAsync(new Uri(Api.UserPath(id), UriKind.Relative));
+
+        await response.AssertErrorAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+        Assert.Equal(before, await factory.ReadUserAsync(id));
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    public async Task An_unsupported_content_type_with_a_body_returns_415(string contentType)
+    {
+        var id = await factory.CreateUserAsync();
+        var before = await factory.ReadUserAsync(id);
+        using var client = factory.ClientFor(id);
+
+        using var response = await client.PatchAsync(id, Api.Raw("bio=hello", contentType));
+
+        await response.AssertErrorAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+        Assert.Equal(before, await factory.ReadUserAsync(id));
+    }
+
+    [Theory]
+    [InlineData("application/json", """{"bio": "x" """)]
+    [InlineData("application/json", """{"bio": "x",}""")]
+    [InlineData("application/json", """[{"bio": "x"}]""")]
+    [InlineData("application/json", "\"bio\"")]
+    [InlineData("application/json", "null")]
+    [InlineData("application/merge-patch+json", "{bio: x}")]
+    public async Task Malformed_or_non_object_json_returns_400_parse_error(string contentType, string body)
+    {
+        var id = await factory.CreateUserAsync();
+        var before = await factory.ReadUserAsync(id);
+        using var client = factory.ClientFor(id);
+
+        using var response = await client.PatchAsync(id, Api.Raw(body, contentType));
+
+        await response.AssertErrorAsync(HttpStatusCode.BadRequest, "parse_error");
+        Assert.Equal(before, await factory.ReadUserAsync(id));
+    }
+
+    [Theory]
+    [InlineData("/api/v2/user/{0}/")]
+    [InlineData("/api/v2/user/{0}")]
+    public async Task Paths_work_with_and_without_the_trailing_slash(string template)
+    {
+        var id = await factory.CreateUserAsync();
+        var path = new Uri(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, id), UriKind.Relative);
+        using var client = factory.ClientFor(id);
+
+        using var get = await client.GetAsync(path);
+        using var patch = await client.PatchAsync(path, Api.Json(new { location = template }));
+
+        Assert.Equal(id, (await get.ReadUserAsync()).GetProperty("id").GetInt64());
+        Assert.Equal(template, (await patch.ReadUserAsync()).GetProperty("location").GetString());
+        Assert.Equal(template, (await factory.ReadUserAsync(id)).Location);
+    }
+
+    [Theory]
+    [InlineData("/api/v2/user/me/")]
+    [InlineData("/api/v2/user/me")]
+    public async Task Me_returns_the_caller(string path)
+    {
+        var id = await factory.CreateUserAsync();
+        await factory.CreateUserAsync(); // someone else, so "the first user" would be wrong
+        using var client = factory.ClientFor(id);
+
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        var user = await response.ReadUserAsync();
+        Assert.Equal(id, user.GetProperty("id").GetInt64());
+        Assert.Equal((await factory.ReadUserAsync(id)).Username, user.GetProperty("username").GetString());
+        Assert.NotNull(response.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task Me_without_a_token_returns_401_not_authenticated()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/api/v2/user/me/", UriKind.Relative));
+
+        await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "not_authenticated");
+        Assert.Equal("Bearer", string.Join(", ", response.Headers.WwwAuthenticate));
+    }
+}
