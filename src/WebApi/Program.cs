@@ -5,6 +5,7 @@ using CleanUser.Infrastructure.Persistence;
 using CleanUser.WebApi;
 using CleanUser.WebApi.Cli;
 using CleanUser.WebApi.Infrastructure;
+using CleanUser.WebApi.Media;
 using CleanUser.WebApi.Users;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -53,6 +54,7 @@ app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase),
     api => api.UseMiddleware<CallerMiddleware>());
 app.MapUserEndpoints();
+app.MapMediaEndpoints();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

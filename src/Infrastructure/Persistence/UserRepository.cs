@@ -13,6 +13,9 @@ public sealed class UserRepository(CleanUserDbContext db) : IUserRepository, IUs
     public Task<bool> ExistsAsync(long id, CancellationToken cancellationToken) =>
         db.Users.AnyAsync(u => u.Id == id, cancellationToken);
 
+    public Task<bool> IsMediaInUseAsync(string key, CancellationToken cancellationToken) =>
+        db.Users.AnyAsync(u => u.Avatar == key || u.Cover == key, cancellationToken);
+
     public Task<bool> IsTakenByAnotherUserAsync(Username username, long userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(username);

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using CleanUser.Application.Common.Media;
 using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.Domain.Users;
 using CleanUser.WebApi.Infrastructure;
 using Microsoft.Net.Http.Headers;
 
@@ -122,11 +124,17 @@ public static class PatchBodyReader
             }
         }
 
-        var files = form.Files.Where(f => UserPatchFields.IsWritable(f.Name)).Select(f => f.Name).Distinct().ToList();
-        if (files.Count > 0)
+        // SPEC §5: files for avatar and cover; the last part of a name counts. The bytes stay where the form reader
+        // buffered them and are read (size checked first) by the image processor. Files under other names are ignored.
+        foreach (var file in form.Files)
         {
-            throw RequestRejectedException.InvalidFields(files.Select(f =>
-                (f, "invalid", "Image uploads are not accepted by this version of the service.")));
+            var upload = new ImageUpload(file.Length, file.OpenReadStream);
+            command = file.Name switch
+            {
+                UserFields.Avatar => command with { AvatarImage = upload },
+                UserFields.Cover => command with { CoverImage = upload },
+                _ => command,
+            };
         }
 
         return command;

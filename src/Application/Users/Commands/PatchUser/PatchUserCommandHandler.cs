@@ -1,13 +1,20 @@
 using AutoMapper;
 using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
+using CleanUser.Application.Common.Media;
 using CleanUser.Domain.Common;
 using CleanUser.Domain.Users;
+using FluentValidation;
+using FluentValidation.Results;
 using MediatR;
 
 namespace CleanUser.Application.Users.Commands.PatchUser;
 
-/// <summary>Loads the user, applies the fields present through the aggregate's methods, saves, maps.</summary>
+/// <summary>
+/// Loads the user, applies the fields present through the aggregate's methods, saves, maps. New images are
+/// processed and stored before the save (SPEC §7: stored before commit, removed again if the change does not
+/// commit); the image they replace is removed after commit by <see cref="EventHandlers.DeleteReplacedImageHandler"/>.
+/// </summary>
 public sealed class PatchUserCommandHandler(
     IUserRepository users,
     IUsernameUniquenessChecker uniqueness,
@@ -15,6 +22,8 @@ public sealed class PatchUserCommandHandler(
     IUnitOfWork unitOfWork,
     IClock clock,
     IMediaUrls mediaUrls,
+    IImageProcessor images,
+    IMediaStorage storage,
     IMapper mapper) : IRequestHandler<PatchUserCommand, UserDto>
 {
     public async Task<UserDto> Handle(PatchUserCommand request, CancellationToken cancellationToken)
@@ -39,18 +48,74 @@ public sealed class PatchUserCommandHandler(
 
         user.UpdateProfile(changes);
 
-        if (request.Avatar.HasValue && IsRemoval(request.Avatar.Value, user.Avatar, UserFields.Avatar))
+        // Decode every new image before storing any, so a bad one leaves storage as it was.
+        var avatarEdit = ImageEdits.Avatar(request, violations);
+        var coverEdit = ImageEdits.Cover(request, violations);
+        var avatarImage = await ProcessAsync(avatarEdit, violations, cancellationToken).ConfigureAwait(false);
+        var coverImage = await ProcessAsync(coverEdit, violations, cancellationToken).ConfigureAwait(false);
+        if (violations.Count > 0)
+        {
+            throw new ValidationException(violations.Select(v =>
+                new ValidationFailure(v.Field, v.Violation.Message) { ErrorCode = v.Violation.Code }));
+        }
+
+        if (avatarEdit is not null)
+        {
+            user.ChangeAvatar(await StoreAsync(avatarImage, ImageKind.Avatar, cancellationToken).ConfigureAwait(false), now);
+        }
+        else if (request.Avatar.HasValue && IsRemoval(request.Avatar.Value, user.Avatar, UserFields.Avatar))
         {
             user.ChangeAvatar(null, now);
         }
 
-        if (request.Cover.HasValue && IsRemoval(request.Cover.Value, user.Cover, UserFields.Cover))
+        if (coverEdit is not null)
+        {
+            user.ChangeCover(await StoreAsync(coverImage, ImageKind.Cover, cancellationToken).ConfigureAwait(false), now);
+        }
+        else if (request.Cover.HasValue && IsRemoval(request.Cover.Value, user.Cover, UserFields.Cover))
         {
             user.ChangeCover(null, now);
         }
 
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return mapper.Map<UserDto>(user);
+    }
+
+    private async Task<ProcessedImage?> ProcessAsync(ImageEdit? edit, List<FieldViolation> violations,
+        CancellationToken cancellationToken)
+    {
+        if (edit?.Upload is not { } upload)
+        {
+            return null;
+        }
+
+        var result = await images.ProcessAsync(upload, edit.Kind, cancellationToken).ConfigureAwait(false);
+        if (result.Violation is { } violation)
+        {
+            violations.Add(new FieldViolation(edit.Field, violation));
+        }
+
+        return result.Image;
+    }
+
+    /// <summary>
+    /// Stores the image and returns its key (<c>null</c> for a removal). A file this request created is removed
+    /// again if the change does not commit; one that was already there (the same picture) is left alone.
+    /// </summary>
+    private async Task<string?> StoreAsync(ProcessedImage? image, ImageKind kind, CancellationToken cancellationToken)
+    {
+        if (image is null)
+        {
+            return null;
+        }
+
+        var stored = await storage.SaveAsync(MediaKeys.FolderFor(kind), image, cancellationToken).ConfigureAwait(false);
+        if (stored.Created)
+        {
+            unitOfWork.OnRollback(ct => storage.DeleteAsync(stored.Key, ct));
+        }
+
+        return stored.Key;
     }
 
     /// <summary>
