@@ -20,10 +20,11 @@ public static class MediaEndpoints
         return app;
     }
 
-    private static async Task<IResult> Get(string key, IMediaStorage storage, HttpContext context)
+    private static async Task<IResult> Get(string? key, IMediaStorage storage, HttpContext context)
     {
-        var media = await storage.OpenReadAsync(key, context.RequestAborted).ConfigureAwait(false)
-                    ?? throw new NotFoundException("image", key);
+        // Optional, so that a bare /media/ is the 404 of any other unknown image rather than a binding error.
+        var media = await storage.OpenReadAsync(key ?? string.Empty, context.RequestAborted).ConfigureAwait(false)
+                    ?? throw new NotFoundException("image", key ?? string.Empty);
 
         var headers = context.Response.Headers;
         headers[HeaderNames.CacheControl] = CacheControl;
