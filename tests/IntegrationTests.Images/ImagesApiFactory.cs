@@ -21,18 +21,22 @@ public sealed class ImagesApiFactory : WebApplicationFactory<Program>
     private readonly bool _outboxEnabled;
     private readonly Action<IServiceCollection>? _configureServices;
     private readonly bool _ownsFolder;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
     public ImagesApiFactory()
-        : this(TestFolder.Create(), outboxEnabled: true, configureServices: null, ownsFolder: true)
+        : this(TestFolder.Create(), outboxEnabled: true, configureServices: null, settings: null, ownsFolder: true)
     {
     }
 
     /// <summary>An instance over <paramref name="folder"/>, which the caller owns (and may share between instances).</summary>
-    public static ImagesApiFactory Over(TestFolder folder, bool outboxEnabled = true, Action<IServiceCollection>? configureServices = null) =>
-        new(folder, outboxEnabled, configureServices, ownsFolder: false);
+    public static ImagesApiFactory Over(TestFolder folder, bool outboxEnabled = true, Action<IServiceCollection>? configureServices = null,
+        IReadOnlyDictionary<string, string>? settings = null) =>
+        new(folder, outboxEnabled, configureServices, settings, ownsFolder: false);
 
-    private ImagesApiFactory(TestFolder folder, bool outboxEnabled, Action<IServiceCollection>? configureServices, bool ownsFolder)
+    private ImagesApiFactory(TestFolder folder, bool outboxEnabled, Action<IServiceCollection>? configureServices,
+        IReadOnlyDictionary<string, string>? settings, bool ownsFolder)
     {
+        _settings = settings ?? new Dictionary<string, string>();
         Folder = folder;
         _outboxEnabled = outboxEnabled;
         _configureServices = configureServices;
@@ -52,6 +56,11 @@ public sealed class ImagesApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Outbox:RetryBaseDelay", "00:00:00.100");
         builder.UseSetting("Outbox:PollInterval", "00:00:05");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (_configureServices is not null)
         {
             builder.ConfigureTestServices(_configureServices);
