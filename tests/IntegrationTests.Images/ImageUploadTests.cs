@@ -165,6 +165,47 @@ public class ImageUploadTests(ImagesApiFactory factory) : IClassFixture<ImagesAp
     }
 
     [Fact]
+    public async Task A_file_input_left_empty_leaves_the_image_alone_while_an_empty_text_part_removes()
+    {
+        var id = await factory.CreateUserAsync();
+        var client = factory.ClientFor(id);
+        var avatar = (await Api.UserAsync(await Api.PatchMultipartAsync(client, id,
+            [("avatar", TestImages.Jpeg(110, 110), "a.jpg"), ("cover", TestImages.Jpeg(400, 100), "c.jpg")])))
+            .GetProperty("avatar").GetString();
+
+        // What a browser sends for <input type=file name=avatar> with no file chosen: filename="" and no bytes.
+        const string body = "--b0und4ry\r\n" +
+                            "Content-Disposition: form-data; name=\"avatar\"; filename=\"\"\r\n" +
+                            "Content-Type: application/octet-stream\r\n\r\n\r\n" +
+                            "--b0und4ry\r\n" +
+                            "Content-Disposition: form-data; name=\"cover\"\r\n\r\n\r\n" +
+                            "--b0und4ry\r\n" +
+                            "Content-Disposition: form-data; name=\"bio\"\r\n\r\nForm posted\r\n" +
+                            "--b0und4ry--\r\n";
+        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body));
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b0und4ry");
+        var user = await Api.UserAsync(await client.PatchAsync(Api.UserPath(id), content));
+
+        Assert.Equal(avatar, user.GetProperty("avatar").GetString());
+        Assert.Equal(JsonValueKind.Null, user.GetProperty("cover").ValueKind);
+        Assert.Equal("Form posted", user.GetProperty("bio").GetString());
+    }
+
+    [Fact]
+    public async Task A_multipart_body_cut_short_is_a_parse_error()
+    {
+        var id = await factory.CreateUserAsync();
+        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(
+            "--b0und4ry\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"a.jpg\"\r\n\r\n\xFF\xD8\xFF"));
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b0und4ry");
+
+        var response = await factory.ClientFor(id).PatchAsync(Api.UserPath(id), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"parse_error\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sending_back_the_current_url_beside_a_new_base64_image_takes_the_new_image()
     {
         var id = await factory.CreateUserAsync();

@@ -32,8 +32,10 @@ public static class PatchBodyReader
         {
             case Json or MergePatch:
                 return ReadJson(await ReadAllAsync(request, cancellationToken).ConfigureAwait(false), command);
-            case Form or Multipart:
+            case Form:
                 return await ReadFormAsync(request, command, cancellationToken).ConfigureAwait(false);
+            case Multipart:
+                return await ReadMultipartAsync(request, command, cancellationToken).ConfigureAwait(false);
             default:
                 // An empty body is a no-op whatever it claims to be (the official client sends none at all).
                 if ((await ReadAllAsync(request, cancellationToken).ConfigureAwait(false)).Length == 0)
@@ -124,15 +126,31 @@ public static class PatchBodyReader
             }
         }
 
-        // SPEC §5: files for avatar and cover; the last part of a name counts. The bytes stay where the form reader
-        // buffered them and are read (size checked first) by the image processor. Files under other names are ignored.
-        foreach (var file in form.Files)
+        return command;
+    }
+
+    /// <summary>
+    /// Text parts as in a form; file parts <c>avatar</c> and <c>cover</c> become image uploads (SPEC §5). The last
+    /// part of a name counts; files under other names are ignored.
+    /// </summary>
+    private static async Task<PatchUserCommand> ReadMultipartAsync(HttpRequest request, PatchUserCommand command,
+        CancellationToken cancellationToken)
+    {
+        var form = await MultipartFormReader.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+        foreach (var (key, value) in form.Fields)
         {
-            var upload = new ImageUpload(file.Length, file.OpenReadStream);
-            command = file.Name switch
+            if (UserPatchFields.IsWritable(key))
             {
-                UserFields.Avatar => command with { AvatarImage = upload },
-                UserFields.Cover => command with { CoverImage = upload },
+                command = UserPatchFields.Set(command, key, value);
+            }
+        }
+
+        foreach (var (name, content) in form.Files)
+        {
+            command = name switch
+            {
+                UserFields.Avatar => command with { AvatarImage = ImageUpload.FromBytes(content) },
+                UserFields.Cover => command with { CoverImage = ImageUpload.FromBytes(content) },
                 _ => command,
             };
         }
