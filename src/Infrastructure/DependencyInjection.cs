@@ -2,6 +2,7 @@ using CleanUser.Application.Common.Interfaces;
 using CleanUser.Domain.Users;
 using CleanUser.Infrastructure.Identity;
 using CleanUser.Infrastructure.Media;
+using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence;
 using CleanUser.Infrastructure.Time;
 using Microsoft.Data.Sqlite;
@@ -43,6 +44,19 @@ public static class DependencyInjection
         services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.Section))
             .PostConfigure(o => o.Root = Path.GetFullPath(o.Root, contentRoot));
         services.TryAddScoped<IMediaUrls, ConfiguredMediaUrls>();
+        // Hosts add metrics already; a plain container (an internal module, a test) gets them here. Idempotent.
+        services.AddMetrics();
+        services.AddSingleton<ImageMetrics>();
+        services.AddSingleton<IImageProcessor, SkiaImageProcessor>();
+        services.AddSingleton<IMediaStorage, LocalDiskMediaStorage>();
+
+        // The outbox: rows written by the unit of work, delivered by a hosted dispatcher (docs/adr/0005-outbox.md).
+        // The dispatcher is always registered and reads Outbox:Enabled when it starts, so tests and hosts can
+        // still switch it off through configuration.
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<OutboxDelivery>();
+        services.AddHostedService<OutboxDispatcher>();
 
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.AddSingleton<AccessTokens>();

@@ -7,6 +7,7 @@ using CleanUser.WebApi.Cli;
 using CleanUser.WebApi.Health;
 using CleanUser.WebApi.OpenApi;
 using CleanUser.WebApi.Infrastructure;
+using CleanUser.WebApi.Media;
 using CleanUser.WebApi.Users;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -59,6 +60,7 @@ app.UseWhen(context => context.Request.Path.StartsWithSegments("/api", StringCom
 app.MapUserEndpoints();
 app.MapHealthEndpoints();
 app.MapApiDocument();
+app.MapMediaEndpoints();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

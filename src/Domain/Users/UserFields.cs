@@ -14,5 +14,7 @@ public static class UserFields
     public const string Gender = "gender";
     public const string Website = "website";
     public const string Avatar = "avatar";
+    public const string AvatarBase64 = "avatar_base64";
     public const string Cover = "cover";
+    public const string CoverBase64 = "cover_base64";
 }

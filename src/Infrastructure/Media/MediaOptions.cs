@@ -11,6 +11,12 @@ public sealed class MediaOptions
     /// <summary>Base of absolute image URLs; when unset the request's scheme and host are used.</summary>
     public Uri? PublicBaseUrl { get; set; }
 
+    /// <summary>SPEC §7: the largest avatar file accepted (decoded size for base64).</summary>
+    public long MaxAvatarBytes { get; set; } = 3 * 1024 * 1024;
+
+    /// <summary>SPEC §7: the largest cover file accepted (decoded size for base64).</summary>
+    public long MaxCoverBytes { get; set; } = 5 * 1024 * 1024;
+
     /// <summary>The path the service serves stored images under.</summary>
     public const string RequestPath = "/media";
 }

@@ -1,4 +1,5 @@
 using CleanUser.Domain.Users;
+using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence.Configurations;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,6 +10,8 @@ public sealed class CleanUserDbContext(DbContextOptions<CleanUserDbContext> opti
     public DbSet<User> Users => Set<User>();
 
     public DbSet<Tag> Tags => Set<Tag>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,51 +1,71 @@
 using System.Data.Common;
 using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
-using CleanUser.Application.Common.Messaging;
-using CleanUser.Domain.Common;
 using CleanUser.Domain.Users;
+using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence.Configurations;
-using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace CleanUser.Infrastructure.Persistence;
 
 /// <summary>
-/// One transaction per command, and the domain events of what it saved, published only once the
-/// transaction has committed (never for a change that rolled back).
+/// One transaction per command. The domain events of what it saves are written to the outbox in that same
+/// transaction (SPEC §8): they exist exactly when the change does, and the <see cref="OutboxDispatcher"/>
+/// delivers them after commit — at once when this process is told, or later by any instance. Side effects
+/// outside the database (stored files) are undone when the work does not commit.
 /// </summary>
-public sealed partial class UnitOfWork(CleanUserDbContext db, IMediator mediator, ILogger<UnitOfWork> logger) : IUnitOfWork
+public sealed partial class UnitOfWork(
+    CleanUserDbContext db,
+    OutboxSignal outboxSignal,
+    TimeProvider time,
+    ILogger<UnitOfWork> logger) : IUnitOfWork
 {
-    private readonly List<IDomainEvent> _committing = [];
+    private readonly List<Func<CancellationToken, Task>> _rollbacks = [];
+    private bool _outboxWritten;
 
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
-        var raised = db.ChangeTracker.Entries<User>().SelectMany(e => e.Entity.DomainEvents).ToList();
+        var raising = db.ChangeTracker.Entries<User>().Select(e => e.Entity).Where(u => u.DomainEvents.Count > 0).ToList();
+        var now = time.GetUtcNow();
+        var messages = raising.SelectMany(u => u.DomainEvents).Select(e => OutboxMessage.For(e, now)).ToList();
+        db.OutboxMessages.AddRange(messages);
         try
         {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await SaveAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (DbUpdateConcurrencyException exception)
+        catch
         {
-            throw new ConcurrencyConflictException(exception);
-        }
-        catch (DbUpdateException exception) when (IsUsernameTaken(exception))
-        {
-            // Two requests passed the uniqueness check at once; the index let one win.
-            throw new UsernameAlreadyTakenException();
+            // The events stay on the aggregates; a retry of the operation writes them again, once.
+            foreach (var message in messages)
+            {
+                db.Entry(message).State = EntityState.Detached;
+            }
+
+            if (db.Database.CurrentTransaction is null)
+            {
+                await RollBackSideEffectsAsync().ConfigureAwait(false);
+            }
+
+            throw;
         }
 
-        foreach (var entry in db.ChangeTracker.Entries<User>())
+        foreach (var user in raising)
         {
-            entry.Entity.ClearDomainEvents();
+            user.ClearDomainEvents();
         }
 
-        _committing.AddRange(raised);
+        _outboxWritten |= messages.Count > 0;
         if (db.Database.CurrentTransaction is null)
         {
-            await PublishCommittedAsync(cancellationToken).ConfigureAwait(false);
+            Committed();
         }
+    }
+
+    public void OnRollback(Func<CancellationToken, Task> undo)
+    {
+        ArgumentNullException.ThrowIfNull(undo);
+        _rollbacks.Add(undo);
     }
 
     public async Task<T> ExecuteInTransactionAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
@@ -61,7 +81,6 @@ public sealed partial class UnitOfWork(CleanUserDbContext db, IMediator mediator
         {
             // Every attempt starts from what the database holds now, not from a previous attempt's entities.
             db.ChangeTracker.Clear();
-            _committing.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
             try
             {
@@ -71,30 +90,61 @@ public sealed partial class UnitOfWork(CleanUserDbContext db, IMediator mediator
             }
             catch
             {
-                _committing.Clear();
+                // Before any retry of the strategy: each attempt undoes its own side effects.
+                _outboxWritten = false;
+                await RollBackSideEffectsAsync().ConfigureAwait(false);
                 throw;
             }
         }, cancellationToken).ConfigureAwait(false);
 
-        await PublishCommittedAsync(cancellationToken).ConfigureAwait(false);
+        Committed();
         return result;
     }
 
-    private async Task PublishCommittedAsync(CancellationToken cancellationToken)
+    private async Task SaveAsync(CancellationToken cancellationToken)
     {
-        var events = _committing.ToList();
-        _committing.Clear();
-        foreach (var domainEvent in events)
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateConcurrencyException exception)
+        {
+            // The transaction behavior runs the command again, or answers 412 when the client pinned a version.
+            throw new ConcurrencyConflictException(exception);
+        }
+        catch (DbUpdateException exception) when (IsUsernameTaken(exception))
+        {
+            // Two requests passed the uniqueness check at once; the index let one win.
+            throw new UsernameAlreadyTakenException();
+        }
+    }
+
+    private void Committed()
+    {
+        _rollbacks.Clear();
+        if (_outboxWritten)
+        {
+            _outboxWritten = false;
+            outboxSignal.Notify();
+        }
+    }
+
+    private async Task RollBackSideEffectsAsync()
+    {
+        var undos = _rollbacks.ToList();
+        _rollbacks.Clear();
+        foreach (var undo in undos)
         {
             try
             {
-                await mediator.Publish(DomainEventNotification.For(domainEvent), cancellationToken).ConfigureAwait(false);
+                // Not the request's token: a cancelled request is a common reason to get here.
+                await undo(CancellationToken.None).ConfigureAwait(false);
             }
-#pragma warning disable CA1031 // The change has committed; a failing handler must not turn it into an error response.
+#pragma warning disable CA1031 // The original failure is what the caller must see; a failed undo is logged.
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                LogPublishFailed(logger, exception, domainEvent.GetType().Name);
+                LogUndoFailed(logger, exception);
             }
         }
     }
@@ -104,6 +154,6 @@ public sealed partial class UnitOfWork(CleanUserDbContext db, IMediator mediator
         (inner.Message.Contains(UserConfiguration.NormalizedUsernameIndex, StringComparison.Ordinal) ||
          inner.Message.Contains("Users." + UserConfiguration.NormalizedUsername, StringComparison.Ordinal));
 
-    [LoggerMessage(LogLevel.Error, "Delivering {DomainEvent} after commit failed")]
-    private static partial void LogPublishFailed(ILogger logger, Exception exception, string domainEvent);
+    [LoggerMessage(LogLevel.Error, "Undoing a side effect of a change that did not commit failed")]
+    private static partial void LogUndoFailed(ILogger logger, Exception exception);
 }

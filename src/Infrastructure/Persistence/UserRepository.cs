@@ -19,6 +19,9 @@ public sealed class UserRepository(CleanUserDbContext db) : IUserRepository, IUs
             .Select(u => new StoredUserKeys(u.Username, u.Avatar, u.Cover))
             .SingleOrDefaultAsync(cancellationToken);
 
+    public Task<bool> IsMediaInUseAsync(string key, CancellationToken cancellationToken) =>
+        db.Users.AnyAsync(u => u.Avatar == key || u.Cover == key, cancellationToken);
+
     public Task<bool> IsTakenByAnotherUserAsync(Username username, long userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(username);

@@ -25,6 +25,7 @@ public static class OperatorCommands
           dotnet run --project src/WebApi -- user patch USER_ID --FIELD VALUE ...
                 fields: --username --real_name --bio --location --location_lat_lng --position_lat_lng
                         --date_of_birth --description --gender --website --avatar --cover
+                        --avatar_base64 --cover_base64 (data:image/png;base64,…)
                         (dashes work too: --real-name); --FIELD= sets an empty value, --null FIELD resets it
         """;
 

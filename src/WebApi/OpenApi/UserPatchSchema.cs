@@ -51,6 +51,12 @@ internal sealed class UserPatchSchema
 
     [Description("Outside multipart: null or \"\" removes the cover; the current cover URL changes nothing; anything else is refused.")]
     public string? Cover { get; init; }
+
+    [Description("A new avatar as \"image/png;base64,<data>\" (a leading \"data:\" is accepted; JPEG, PNG, GIF or WebP, at most 3 MiB decoded); null or \"\" removes it.")]
+    public string? AvatarBase64 { get; init; }
+
+    [Description("A new cover as \"image/png;base64,<data>\" (at most 5 MiB decoded); null or \"\" removes it.")]
+    public string? CoverBase64 { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<GenderName>))]
@@ -67,7 +73,7 @@ internal sealed class JsonPatchOperationSchema
     [Required]
     public JsonPatchOp Op { get; init; }
 
-    [Required, Description("A JSON Pointer to a writable field: /username, /real_name, /bio, /location, /location_lat_lng, /position_lat_lng, /date_of_birth, /description, /gender, /website, /avatar, /cover.")]
+    [Required, Description("A JSON Pointer to a writable field: /username, /real_name, /bio, /location, /location_lat_lng, /position_lat_lng, /date_of_birth, /description, /gender, /website, /avatar, /cover, /avatar_base64, /cover_base64.")]
     public string Path { get; init; } = string.Empty;
 
     [Description("For move and copy: the JSON Pointer to read from.")]

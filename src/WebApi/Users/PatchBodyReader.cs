@@ -2,7 +2,9 @@ using System.Text.Json;
 using CleanUser.Application.Common.Messaging;
 using CleanUser.Application.Users;
 using CleanUser.Application.Users.Commands.JsonPatchUser;
+using CleanUser.Application.Common.Media;
 using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.Domain.Users;
 using CleanUser.WebApi.Infrastructure;
 using Microsoft.Net.Http.Headers;
 
@@ -39,7 +41,7 @@ public static class PatchBodyReader
         {
             case Json or MergePatch:
                 return ReadJson(await ReadAllAsync(request, cancellationToken).ConfigureAwait(false), command);
-            case Form or Multipart:
+            case Form:
                 return await ReadFormAsync(request, command, cancellationToken).ConfigureAwait(false);
             case JsonPatch when !isFullUpdate:
                 return new JsonPatchUserCommand(userId,
@@ -47,6 +49,8 @@ public static class PatchBodyReader
                 {
                     ExpectedVersions = expectedVersions,
                 };
+            case Multipart:
+                return await ReadMultipartAsync(request, command, cancellationToken).ConfigureAwait(false);
             default:
                 // An empty body is a no-op whatever it claims to be (the official client sends none at all).
                 if ((await ReadAllAsync(request, cancellationToken).ConfigureAwait(false)).Length == 0)
@@ -137,11 +141,33 @@ public static class PatchBodyReader
             }
         }
 
-        var files = form.Files.Where(f => UserPatchFields.IsWritable(f.Name)).Select(f => f.Name).Distinct().ToList();
-        if (files.Count > 0)
+        return command;
+    }
+
+    /// <summary>
+    /// Text parts as in a form; file parts <c>avatar</c> and <c>cover</c> become image uploads (SPEC §5). The last
+    /// part of a name counts; files under other names are ignored.
+    /// </summary>
+    private static async Task<PatchUserCommand> ReadMultipartAsync(HttpRequest request, PatchUserCommand command,
+        CancellationToken cancellationToken)
+    {
+        var form = await MultipartFormReader.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+        foreach (var (key, value) in form.Fields)
         {
-            throw RequestRejectedException.InvalidFields(files.Select(f =>
-                (f, "invalid", "Image uploads are not accepted by this version of the service.")));
+            if (UserPatchFields.IsWritable(key))
+            {
+                command = UserPatchFields.Set(command, key, value);
+            }
+        }
+
+        foreach (var (name, content) in form.Files)
+        {
+            command = name switch
+            {
+                UserFields.Avatar => command with { AvatarImage = ImageUpload.FromBytes(content) },
+                UserFields.Cover => command with { CoverImage = ImageUpload.FromBytes(content) },
+                _ => command,
+            };
         }
 
         return command;

@@ -25,6 +25,8 @@ public static class UserPatchFields
             [UserFields.Website] = (c, v) => c with { Website = v },
             [UserFields.Avatar] = (c, v) => c with { Avatar = v },
             [UserFields.Cover] = (c, v) => c with { Cover = v },
+            [UserFields.AvatarBase64] = (c, v) => c with { AvatarBase64 = v },
+            [UserFields.CoverBase64] = (c, v) => c with { CoverBase64 = v },
         };
 
     public static bool IsWritable(string key) => Setters.ContainsKey(key);

@@ -30,6 +30,8 @@ internal sealed class ApplicationContainer : IDisposable
         services.AddSingleton(Clock);
         services.AddSingleton(MediaUrls);
         services.AddSingleton(ReservedUsernames.Default);
+        services.AddSingleton(Substitute.For<IImageProcessor>());
+        services.AddSingleton(Substitute.For<IMediaStorage>());
         configure?.Invoke(services);
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }

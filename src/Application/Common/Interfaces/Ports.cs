@@ -14,6 +14,9 @@ public interface IUserRepository
     /// its transaction); <c>null</c> when there is no such user.
     /// </summary>
     Task<StoredUserKeys?> GetStoredKeysAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Whether any user's avatar or cover is the stored image <paramref name="key"/> (names are shared by content).</summary>
+    Task<bool> IsMediaInUseAsync(string key, CancellationToken cancellationToken);
 }
 
 /// <summary>What the validator needs of the stored user: its username and image keys.</summary>
@@ -23,6 +26,12 @@ public interface IUnitOfWork
 {
     /// <summary>Writes the tracked changes and records the aggregates' domain events for delivery after commit.</summary>
     Task SaveChangesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Registers the undo of a side effect the database cannot roll back (a file stored for this change). It runs
+    /// if the work does not commit, and is forgotten once it does.
+    /// </summary>
+    void OnRollback(Func<CancellationToken, Task> undo);
 
     /// <summary>Runs <paramref name="operation"/> in one transaction: all of it commits, or none of it.</summary>
     Task<T> ExecuteInTransactionAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken);

@@ -37,6 +37,9 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.ExtId).HasMaxLength(255);
         builder.Property(u => u.Avatar).HasMaxLength(255);
         builder.Property(u => u.Cover).HasMaxLength(255);
+        // Image names are shared by content: "is anyone still using this file?" is asked before deleting one.
+        builder.HasIndex(u => u.Avatar);
+        builder.HasIndex(u => u.Cover);
         builder.Property(u => u.CompanyName).HasMaxLength(255);
         builder.Property(u => u.CompanyRole).HasMaxLength(255);
         builder.Property(u => u.Gender).HasConversion<string>().HasMaxLength(16);

@@ -27,8 +27,9 @@ public class JsonPatchUserCommandHandlerTests
     }
 
     private JsonPatchUserCommandHandler Handler() => new(
-        new UserProfileEditor(_users, _uniqueness, ReservedUsernames.Default, TestDoubles.Clock(), _mediaUrls),
-        new PatchUserCommandValidator(ReservedUsernames.Default, _uniqueness, TestDoubles.Clock(), _users, _mediaUrls),
+        new UserProfileEditor(_users, _uniqueness, ReservedUsernames.Default, TestDoubles.Clock(), _mediaUrls,
+            Substitute.For<IImageProcessor>(), Substitute.For<IMediaStorage>(), _unitOfWork),
+        [new PatchUserCommandValidator(ReservedUsernames.Default, _uniqueness, TestDoubles.Clock(), _users, _mediaUrls)],
         _unitOfWork,
         TestDoubles.Mapper(_mediaUrls));
 

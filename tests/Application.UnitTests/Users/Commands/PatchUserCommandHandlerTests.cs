@@ -26,7 +26,8 @@ public class PatchUserCommandHandlerTests
         _users.GetByIdAsync(TestDoubles.AliceId, Arg.Any<CancellationToken>()).Returns(Task.FromResult<User?>(_alice));
 
     private PatchUserCommandHandler Handler() =>
-        new(new UserProfileEditor(_users, _uniqueness, ReservedUsernames.Default, _clock, _mediaUrls), _unitOfWork,
+        new(new UserProfileEditor(_users, _uniqueness, ReservedUsernames.Default, _clock, _mediaUrls,
+                Substitute.For<IImageProcessor>(), Substitute.For<IMediaStorage>(), _unitOfWork), _unitOfWork,
             TestDoubles.Mapper(_mediaUrls));
 
     private Task<UserDto> Patch(PatchUserCommand command) => Handler().Handle(command, CancellationToken.None);

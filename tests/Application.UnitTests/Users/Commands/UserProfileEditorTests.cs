@@ -16,7 +16,8 @@ public class UserProfileEditorTests
         _users.GetByIdAsync(TestDoubles.AliceId, Arg.Any<CancellationToken>()).Returns(Task.FromResult<User?>(_alice));
 
     private UserProfileEditor Editor() => new(_users, Substitute.For<IUsernameUniquenessChecker>(), ReservedUsernames.Default,
-        TestDoubles.Clock(), TestDoubles.MediaUrls());
+        TestDoubles.Clock(), TestDoubles.MediaUrls(), Substitute.For<IImageProcessor>(), Substitute.For<IMediaStorage>(),
+        Substitute.For<IUnitOfWork>());
 
     [Fact]
     public async Task Loading_without_expected_versions_accepts_any_version()

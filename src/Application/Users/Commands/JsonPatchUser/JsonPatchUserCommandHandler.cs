@@ -12,7 +12,7 @@ namespace CleanUser.Application.Users.Commands.JsonPatchUser;
 
 public sealed class JsonPatchUserCommandHandler(
     UserProfileEditor editor,
-    IValidator<PatchUserCommand> validator,
+    IEnumerable<IValidator<PatchUserCommand>> validators,
     IUnitOfWork unitOfWork,
     IMapper mapper) : IRequestHandler<JsonPatchUserCommand, UserDto>
 {
@@ -25,10 +25,15 @@ public sealed class JsonPatchUserCommandHandler(
 
         // From here on it is an ordinary partial update, checked by the same validator and aggregate.
         var command = after.ChangesSince(before, request.UserId);
-        var validation = await validator.ValidateAsync(command, cancellationToken).ConfigureAwait(false);
-        if (!validation.IsValid)
+        var failures = new List<FluentValidation.Results.ValidationFailure>();
+        foreach (var validator in validators)
         {
-            throw new ValidationException(validation.Errors);
+            failures.AddRange((await validator.ValidateAsync(command, cancellationToken).ConfigureAwait(false)).Errors);
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new ValidationException(failures);
         }
 
         await editor.ApplyAsync(user, command, cancellationToken).ConfigureAwait(false);

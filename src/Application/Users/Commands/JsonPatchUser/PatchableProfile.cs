@@ -24,6 +24,12 @@ public sealed class PatchableProfile
     [JsonPropertyName(UserFields.Avatar)] public string? Avatar { get; set; }
     [JsonPropertyName(UserFields.Cover)] public string? Cover { get; set; }
 
+    /// <summary>Always <c>null</c> when read; <c>add</c>/<c>replace</c> a data URL here to upload a new avatar.</summary>
+    [JsonPropertyName(UserFields.AvatarBase64)] public string? AvatarBase64 { get; set; }
+
+    /// <summary>Always <c>null</c> when read; <c>add</c>/<c>replace</c> a data URL here to upload a new cover.</summary>
+    [JsonPropertyName(UserFields.CoverBase64)] public string? CoverBase64 { get; set; }
+
     public static PatchableProfile From(UserDto user)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -63,6 +69,8 @@ public sealed class PatchableProfile
         if (Website != before.Website) command = command with { Website = Website };
         if (Avatar != before.Avatar) command = command with { Avatar = Avatar };
         if (Cover != before.Cover) command = command with { Cover = Cover };
+        if (AvatarBase64 != before.AvatarBase64) command = command with { AvatarBase64 = AvatarBase64 };
+        if (CoverBase64 != before.CoverBase64) command = command with { CoverBase64 = CoverBase64 };
         return command;
     }
 }

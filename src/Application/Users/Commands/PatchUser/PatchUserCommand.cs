@@ -1,3 +1,4 @@
+using CleanUser.Application.Common.Media;
 using CleanUser.Application.Common.Messaging;
 using CleanUser.Domain.Common;
 using CleanUser.Domain.Users;
@@ -50,6 +51,24 @@ public sealed record PatchUserCommand(long UserId) : ICommand<UserDto>, IRequire
 
     /// <summary>Like <see cref="Avatar"/>, for the cover.</summary>
     public Optional<string?> Cover { get; init; }
+
+    /// <summary>
+    /// A new avatar image (a multipart file part, or bytes an internal caller has); <c>null</c> removes the avatar.
+    /// Wins over the <see cref="Avatar"/> text, which clients often send back unchanged beside a new image.
+    /// </summary>
+    public Optional<ImageUpload?> AvatarImage { get; init; }
+
+    /// <summary>
+    /// <c>avatar_base64</c> (SPEC §5): <c>image/png;base64,&lt;data&gt;</c>, a leading <c>data:</c> allowed; <c>null</c> or
+    /// empty removes the avatar. Sending it together with <see cref="AvatarImage"/> is refused as ambiguous.
+    /// </summary>
+    public Optional<string?> AvatarBase64 { get; init; }
+
+    /// <summary>Like <see cref="AvatarImage"/>, for the cover.</summary>
+    public Optional<ImageUpload?> CoverImage { get; init; }
+
+    /// <summary>Like <see cref="AvatarBase64"/>, for the cover (<c>cover_base64</c>).</summary>
+    public Optional<string?> CoverBase64 { get; init; }
 
     /// <summary>
     /// Converts the fields that have a type of their own. Absent stays absent; <c>null</c> or blank means

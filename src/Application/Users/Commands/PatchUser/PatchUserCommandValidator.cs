@@ -58,13 +58,16 @@ public sealed class PatchUserCommandValidator : AbstractValidator<PatchUserComma
 
             command.ToProfileChanges(DateOnly.FromDateTime(clock.UtcNow.UtcDateTime), violations);
 
-            if (IsImageText(command.Avatar) || IsImageText(command.Cover))
+            // A file or base64 replaces the image; the text beside it (often the old URL sent back) then does not count.
+            var avatarText = command.AvatarImage.HasValue || command.AvatarBase64.HasValue ? default : command.Avatar;
+            var coverText = command.CoverImage.HasValue || command.CoverBase64.HasValue ? default : command.Cover;
+            if (IsImageText(avatarText) || IsImageText(coverText))
             {
                 // No such user: the handler answers 404.
                 if (await Stored().ConfigureAwait(false) is { } keys)
                 {
-                    CheckImageText(command.Avatar, keys.Avatar, UserFields.Avatar, mediaUrls, violations);
-                    CheckImageText(command.Cover, keys.Cover, UserFields.Cover, mediaUrls, violations);
+                    CheckImageText(avatarText, keys.Avatar, UserFields.Avatar, mediaUrls, violations);
+                    CheckImageText(coverText, keys.Cover, UserFields.Cover, mediaUrls, violations);
                 }
             }
 

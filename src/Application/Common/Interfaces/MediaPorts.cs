@@ -1,0 +1,45 @@
+using CleanUser.Application.Common.Media;
+using CleanUser.Domain.Common;
+
+namespace CleanUser.Application.Common.Interfaces;
+
+/// <summary>
+/// Turns an untrusted upload into an image the service is willing to store and serve (SPEC §7). Every check
+/// that can be made without decoding pixels comes first, so a decompression bomb is refused from its header.
+/// </summary>
+public interface IImageProcessor
+{
+    /// <summary>
+    /// The cheap checks only — byte size, format sniffed from the content, dimensions from the header — so they
+    /// can be reported together with the other field errors. <c>null</c> when the upload passes them.
+    /// </summary>
+    Task<RuleViolation?> InspectAsync(ImageUpload upload, ImageKind kind, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same checks, then decode (downsampled where the codec can), honour EXIF orientation, crop or resize,
+    /// and re-encode with no metadata. Corrupt or truncated data is refused here.
+    /// </summary>
+    Task<ImageProcessingResult> ProcessAsync(ImageUpload upload, ImageKind kind, CancellationToken cancellationToken);
+}
+
+/// <summary>Where processed images live; keys are the names of <see cref="MediaKeys"/>.</summary>
+public interface IMediaStorage
+{
+    /// <summary>
+    /// Stores the image under a name derived from its content in <paramref name="folder"/>. Storing the same bytes
+    /// again gives the same key; <see cref="StoredMedia.Created"/> tells whether this call wrote the file.
+    /// </summary>
+    Task<StoredMedia> SaveAsync(string folder, ProcessedImage image, CancellationToken cancellationToken);
+
+    /// <summary>Removes a stored image. Removing one that is not there is not an error (event handlers run at least once).</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>The stored image for reading, or <c>null</c> when the key names none.</summary>
+    Task<MediaContent?> OpenReadAsync(string key, CancellationToken cancellationToken);
+}
+
+/// <param name="Created"><c>false</c> when a file with this content was already stored.</param>
+public sealed record StoredMedia(string Key, bool Created);
+
+/// <summary>A stored image opened for reading; whoever receives it disposes <see cref="Content"/>.</summary>
+public sealed record MediaContent(Stream Content, string ContentType, long Length, DateTimeOffset LastModified);

@@ -1,0 +1,25 @@
+using CleanUser.Domain.Common;
+
+namespace CleanUser.Application.Common.Media;
+
+/// <summary>An image re-encoded by the service: upright, resized, no metadata (SPEC §7).</summary>
+/// <param name="FileExtension">Without the dot: <c>jpg</c> or <c>png</c>.</param>
+public sealed record ProcessedImage(byte[] Content, string ContentType, string FileExtension, int Width, int Height);
+
+/// <summary>What processing an upload gave: the image, or the rule it broke (SPEC §9 image codes).</summary>
+public sealed record ImageProcessingResult
+{
+    private ImageProcessingResult(ProcessedImage? image, RuleViolation? violation)
+    {
+        Image = image;
+        Violation = violation;
+    }
+
+    public ProcessedImage? Image { get; }
+
+    public RuleViolation? Violation { get; }
+
+    public static ImageProcessingResult Success(ProcessedImage image) => new(image ?? throw new ArgumentNullException(nameof(image)), null);
+
+    public static ImageProcessingResult Refused(RuleViolation violation) => new(null, violation ?? throw new ArgumentNullException(nameof(violation)));
+}

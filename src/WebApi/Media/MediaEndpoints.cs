@@ -1,0 +1,36 @@
+using CleanUser.Application.Common.Exceptions;
+using CleanUser.Application.Common.Interfaces;
+using CleanUser.Infrastructure.Media;
+using Microsoft.Net.Http.Headers;
+
+namespace CleanUser.WebApi.Media;
+
+/// <summary>
+/// SPEC §7: stored images at <c>/media/&lt;key&gt;</c>. A key names its content (a hash), so a URL never changes
+/// meaning and can be cached forever. The storage opens only keys of the exact stored shape; anything else —
+/// another path, <c>..</c>, an encoded separator — is a 404 with the SPEC §9 body.
+/// </summary>
+public static class MediaEndpoints
+{
+    public const string CacheControl = "public, max-age=31536000, immutable";
+
+    public static IEndpointRouteBuilder MapMediaEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods(MediaOptions.RequestPath + "/{**key}", [HttpMethods.Get, HttpMethods.Head], Get);
+        return app;
+    }
+
+    private static async Task<IResult> Get(string? key, IMediaStorage storage, HttpContext context)
+    {
+        // Optional, so that a bare /media/ is the 404 of any other unknown image rather than a binding error.
+        var media = await storage.OpenReadAsync(key ?? string.Empty, context.RequestAborted).ConfigureAwait(false)
+                    ?? throw new NotFoundException("image", key ?? string.Empty);
+
+        var headers = context.Response.Headers;
+        headers[HeaderNames.CacheControl] = CacheControl;
+        headers[HeaderNames.XContentTypeOptions] = "nosniff";
+        // The name is the content's hash: it is the entity tag, and If-None-Match gets a 304.
+        var tag = new EntityTagHeaderValue($"\"{Path.GetFileNameWithoutExtension(key)}\"");
+        return Results.Stream(media.Content, media.ContentType, lastModified: media.LastModified, entityTag: tag);
+    }
+}

@@ -1,0 +1,202 @@
+using System.Net;
+using System.Text.Json;
+using CleanUser.Application.Common.Messaging;
+using CleanUser.Domain.Users.Events;
+using CleanUser.Infrastructure.Outbox;
+using CleanUser.Infrastructure.Persistence;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanUser.IntegrationTests.Images;
+
+/// <summary>
+/// Issue 3, acceptance 5 and 6: the order of effects around the transaction, and the transactional outbox —
+/// one row per event in the change's transaction, delivered after commit by this or another instance, retried.
+/// </summary>
+public class OutboxTests
+{
+    private static readonly string AvatarChanged = typeof(UserAvatarChanged).FullName!;
+
+    [Fact]
+    public async Task A_changed_avatar_writes_exactly_one_outbox_row_with_the_change()
+    {
+        using var folder = TestFolder.Create();
+        await using var host = ImagesApiFactory.Over(folder, outboxEnabled: false);
+        var id = await host.CreateUserAsync();
+
+        var key = await UploadAvatarAsync(host, id, TestImages.Jpeg(120, 120));
+
+        var row = Assert.Single(await host.OutboxAsync());
+        Assert.Equal(AvatarChanged, row.Type);
+        Assert.Equal((0, null, null), (row.Attempts, row.ProcessedAt, row.LastError));
+        var domainEvent = Assert.IsType<UserAvatarChanged>(OutboxEventTypes.Deserialize(row.Type, row.Payload));
+        Assert.Equal((id, null, key), (domainEvent.UserId, domainEvent.OldAvatar, domainEvent.NewAvatar));
+    }
+
+    [Fact]
+    public async Task An_unchanged_avatar_raises_nothing_and_writes_nothing()
+    {
+        using var folder = TestFolder.Create();
+        await using var host = ImagesApiFactory.Over(folder, outboxEnabled: false);
+        var id = await host.CreateUserAsync();
+        var picture = TestImages.Png(150, 150);
+        await UploadAvatarAsync(host, id, picture);
+        var version = (await host.UserAsync(id)).Version;
+
+        await UploadAvatarAsync(host, id, picture);
+
+        Assert.Single(await host.OutboxAsync());
+        Assert.Equal(version, (await host.UserAsync(id)).Version);
+    }
+
+    [Fact]
+    public async Task The_dispatcher_delivers_the_event_and_the_replaced_file_disappears()
+    {
+        using var folder = TestFolder.Create();
+        await using var host = ImagesApiFactory.Over(folder);
+        var id = await host.CreateUserAsync();
+        var first = await UploadAvatarAsync(host, id, TestImages.Jpeg(130, 130));
+
+        var second = await UploadAvatarAsync(host, id, TestImages.Jpeg(140, 140));
+
+        await Eventually.TrueAsync(() => !File.Exists(folder.MediaPath(first)), "the replaced avatar is deleted");
+        await Eventually.TrueAsync(async () => (await host.OutboxAsync()).All(m => m.ProcessedAt is not null), "every row is processed");
+        Assert.True(File.Exists(folder.MediaPath(second)));
+        Assert.All(await host.OutboxAsync(), m => Assert.Equal((1, null, null), (m.Attempts, m.LockedBy, m.LockedUntil)));
+    }
+
+    [Fact]
+    public async Task A_replaced_image_that_another_user_still_shows_is_kept()
+    {
+        using var folder = TestFolder.Create();
+        await using var host = ImagesApiFactory.Over(folder);
+        var (alice, bob) = (await host.CreateUserAsync(), await host.CreateUserAsync());
+        var shared = TestImages.Jpeg(160, 160);
+        var key = await UploadAvatarAsync(host, alice, shared);
+        Assert.Equal(key, await UploadAvatarAsync(host, bob, shared)); // same picture, same name
+
+        await UploadAvatarAsync(host, alice, TestImages.Jpeg(170, 170));
+
+        await Eventually.TrueAsync(async () => (await host.OutboxAsync()).All(m => m.ProcessedAt is not null), "every row is processed");
+        Assert.True(File.Exists(folder.MediaPath(key)), "bob's avatar is still there");
+    }
+
+    [Fact]
+    public async Task Events_a_stopped_instance_left_pending_are_delivered_by_the_next_one()
+    {
+        using var folder = TestFolder.Create();
+        long id;
+        string replaced, current;
+        await using (var stopped = ImagesApiFactory.Over(folder, outboxEnabled: false))
+        {
+            id = await stopped.CreateUserAsync();
+            replaced = await UploadAvatarAsync(stopped, id, TestImages.Jpeg(180, 180));
+            current = await UploadAvatarAsync(stopped, id, TestImages.Jpeg(190, 190));
+            Assert.Equal(2, (await stopped.OutboxAsync()).Count(m => m.ProcessedAt is null));
+        }
+
+        Assert.True(File.Exists(folder.MediaPath(replaced)), "nothing was delivered before the instance stopped");
+
+        await using var next = ImagesApiFactory.Over(folder);
+        _ = next.Services; // starts the host, and with it the dispatcher
+
+        await Eventually.TrueAsync(() => !File.Exists(folder.MediaPath(replaced)), "the next instance deletes the replaced avatar");
+        await Eventually.TrueAsync(async () => (await next.OutboxAsync()).All(m => m.ProcessedAt is not null), "every row is processed");
+        Assert.True(File.Exists(folder.MediaPath(current)));
+    }
+
+    [Fact]
+    public async Task A_row_claimed_by_an_instance_that_died_is_taken_over_when_its_lease_ends()
+    {
+        using var folder = TestFolder.Create();
+        await using (var dead = ImagesApiFactory.Over(folder, outboxEnabled: false))
+        {
+            var id = await dead.CreateUserAsync();
+            await UploadAvatarAsync(dead, id, TestImages.Jpeg(200, 200));
+            // As a dispatcher that claimed the row and then died would leave it.
+            await dead.QueryAsync(db => db.OutboxMessages.ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.LockedBy, "dead-host/1/claim")
+                .SetProperty(m => m.LockedUntil, DateTime.UtcNow.AddSeconds(1))));
+        }
+
+        await using var next = ImagesApiFactory.Over(folder, settings: new Dictionary<string, string> { ["Outbox:PollInterval"] = "00:00:00.200" });
+        _ = next.Services;
+
+        await Eventually.TrueAsync(async () => (await next.OutboxAsync()).Single().ProcessedAt is not null, "the row is delivered after the lease");
+        var row = (await next.OutboxAsync()).Single();
+        Assert.Equal((1, null), (row.Attempts, row.LockedBy));
+    }
+
+    [Fact]
+    public async Task Two_instances_dispatching_over_one_database_deliver_each_event_once()
+    {
+        using var folder = TestFolder.Create();
+        var deliveries = new CountingAvatarHandler();
+        void Count(IServiceCollection services) =>
+            services.AddSingleton<INotificationHandler<DomainEventNotification<UserAvatarChanged>>>(deliveries);
+        await using var a = ImagesApiFactory.Over(folder, configureServices: Count);
+        await using var b = ImagesApiFactory.Over(folder, configureServices: Count);
+        var users = new List<long>();
+        for (var i = 0; i < 6; i++)
+        {
+            users.Add(await a.CreateUserAsync());
+        }
+
+        // Alternate instances, so each dispatcher is woken for its own commits and polls for the other's.
+        await Task.WhenAll(users.Select((id, i) => UploadAvatarAsync(i % 2 == 0 ? a : b, id, TestImages.Jpeg(100 + i, 100 + i))));
+
+        await Eventually.TrueAsync(async () => (await a.OutboxAsync()).All(m => m.ProcessedAt is not null), "every row is processed");
+        Assert.Equal(6, deliveries.Deliveries.Count);
+        Assert.All(deliveries.Deliveries.Values, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
+    public async Task A_throwing_handler_is_retried_and_its_error_recorded()
+    {
+        using var folder = TestFolder.Create();
+        var flaky = new FlakyAvatarHandler();
+        await using var host = ImagesApiFactory.Over(folder, configureServices: services =>
+            services.AddSingleton<INotificationHandler<DomainEventNotification<UserAvatarChanged>>>(flaky));
+        var id = await host.CreateUserAsync();
+
+        await UploadAvatarAsync(host, id, TestImages.Jpeg(210, 210));
+
+        await Eventually.TrueAsync(async () => (await host.OutboxAsync()).Single().ProcessedAt is not null, "the retry delivers the event");
+        var row = (await host.OutboxAsync()).Single();
+        Assert.Equal(2, row.Attempts);
+        Assert.Equal(2, flaky.Calls);
+        Assert.Contains(FlakyAvatarHandler.Failure, row.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_failure_after_the_file_is_stored_leaves_no_new_file_and_the_old_avatar()
+    {
+        using var folder = TestFolder.Create();
+        var failingCommit = new FailingCommitInterceptor();
+        await using var host = ImagesApiFactory.Over(folder, outboxEnabled: false, configureServices: services =>
+            services.ConfigureDbContext<CleanUserDbContext>(options => options.AddInterceptors(failingCommit)));
+        var id = await host.CreateUserAsync();
+        var old = await UploadAvatarAsync(host, id, TestImages.Jpeg(220, 220));
+        var files = folder.MediaFiles();
+
+        failingCommit.Armed = true;
+        var response = await Api.PatchMultipartAsync(host.ClientFor(id), id, [("avatar", TestImages.Jpeg(230, 230), "new.jpg")],
+            ("bio", "lost with the transaction"));
+        failingCommit.Armed = false;
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("simulated", body, StringComparison.Ordinal);
+        var user = await host.UserAsync(id);
+        Assert.Equal((old, string.Empty), (user.Avatar, user.Bio));
+        Assert.Equal(files, folder.MediaFiles()); // the new file was stored, then removed again
+        Assert.Single(await host.OutboxAsync()); // the event's row rolled back with the change
+    }
+
+    private static async Task<string> UploadAvatarAsync(ImagesApiFactory host, long id, byte[] picture)
+    {
+        var user = await Api.UserAsync(await Api.PatchFileAsync(host.ClientFor(id), id, "avatar", picture));
+        return Api.KeyOf(user.GetProperty("avatar").GetString()!);
+    }
+}
