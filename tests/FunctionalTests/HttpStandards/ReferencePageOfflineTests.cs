@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using CleanUser.FunctionalTests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanUser.FunctionalTests.HttpStandards;
 
@@ -29,24 +25,13 @@ public sealed class ChromiumFactAttribute : FactAttribute
 /// </summary>
 public sealed partial class ReferencePageOfflineTests : IDisposable
 {
-    private readonly KestrelFactory _factory = new();
+    private readonly KestrelCleanUserFactory _factory = new();
     private readonly string _scratch = Path.Combine(Path.GetTempPath(), "cleanuser-chromium-" + Guid.NewGuid().ToString("N"));
-
-    private sealed class KestrelFactory : CleanUserFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("urls", "http://127.0.0.1:0");
-        }
-    }
 
     [ChromiumFact]
     public async Task The_reference_page_renders_offline_and_loads_nothing_from_another_host()
     {
-        _factory.UseKestrel();
-        _factory.StartServer();
-        var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = _factory.Address.ToString();
         Directory.CreateDirectory(_scratch);
         var netLog = Path.Combine(_scratch, "net.json");
 
