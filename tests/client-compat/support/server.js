@@ -50,9 +50,16 @@ async function startServer() {
     });
   });
   child.removeAllListeners('exit');
+  // The start-up hint is printed just after "Now listening"; give it a moment to arrive.
+  await new Promise((resolve) => {
+    const check = () => (/curl -i -X PATCH/.test(output) ? resolve() : setTimeout(check, 50));
+    check();
+  });
   return {
     baseUrl,
     secret,
+    /** Everything the server printed so far (the Development start-up hint included). */
+    output: () => output,
     /** A token from the project's own CLI verb, with the secret the server was started with. */
     projectToken(userId) {
       return execFileSync('dotnet', [dll, 'token', String(userId)], { cwd: folder, env, encoding: 'utf8' }).trim().split('\n').pop();

@@ -74,6 +74,17 @@ describe('the official client against CleanUser', () => {
     await server?.stop();
   });
 
+  it('the curl command the server prints at start-up works as printed', async () => {
+    const line = server.output().split('\n').find((l) => l.startsWith('curl -i -X PATCH '));
+    assert.ok(line, 'the start-up hint has a curl PATCH line');
+    const url = /-X PATCH (\S+)/.exec(line)[1];
+    const headers = Object.fromEntries([...line.matchAll(/-H '([^:]+): ([^']*)'/g)].map((m) => [m[1], m[2]]));
+    const body = /-d '([^']*)'/.exec(line)[1];
+    const response = await fetch(url, { method: 'PATCH', headers, body });
+    assert.equal(response.status, 200);
+    assert.equal((await response.json()).bio, JSON.parse(body).bio);
+  });
+
   it('getCurrentUser returns the caller with every SPEC key in order', async () => {
     const me = await UserService.getCurrentUser();
     assert.deepEqual(Object.keys(me), USER_KEYS);
