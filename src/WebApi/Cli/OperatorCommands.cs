@@ -3,6 +3,7 @@ using System.Text.Json;
 using CleanUser.Application.Common.Security;
 using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.Infrastructure.Identity;
+using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence;
 using CleanUser.WebApi.Infrastructure;
 using CleanUser.WebApi.Users;
@@ -70,6 +71,9 @@ public static class OperatorCommands
         {
             var user = await services.GetRequiredService<IMediator>().Send(command, CancellationToken.None).ConfigureAwait(false);
             await output.WriteLineAsync(JsonSerializer.Serialize(user, Indented)).ConfigureAwait(false);
+            // No dispatcher runs in a one-off verb: deliver what this change put in the outbox now (e.g. delete the
+            // replaced image). Whatever fails here stays pending for the next running instance.
+            await services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(CancellationToken.None).ConfigureAwait(false);
             return 0;
         }
 #pragma warning disable CA1031 // Every failure is reported the way the HTTP API reports it.
