@@ -21,6 +21,7 @@ public static class JsonPatchReader
         {
             using (var document = JsonDocument.Parse(body))
             {
+                JsonText.EnsureReadable(document.RootElement);
                 CheckShape(document.RootElement);
             }
 

@@ -93,6 +93,8 @@ public static class PatchBodyReader
                 throw RequestRejectedException.ParseError("The body must be a JSON object.");
             }
 
+            JsonText.EnsureReadable(document.RootElement);
+
             var typeErrors = new List<(string, string, string)>();
             foreach (var property in document.RootElement.EnumerateObject())
             {

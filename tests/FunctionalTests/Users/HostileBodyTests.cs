@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using CleanUser.FunctionalTests.Infrastructure;
+
+namespace CleanUser.FunctionalTests.Users;
+
+/// <summary>"No request ever produces a 500 that a client could have caused": malformed text and bodies of every kind.</summary>
+public class HostileBodyTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
+{
+    private static ByteArrayContent Bytes(byte[] body, string contentType)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        return content;
+    }
+
+    public static TheoryData<string, string> ParseErrors => new()
+    {
+        { "application/json", """{"bio": "\ud800"}""" },
+        { "application/json", """{"bio": "\udc00 after"}""" },
+        { "application/json", """{"\ud800": "x"}""" },
+        { "application/json", """{"tags": ["\ud800"], "bio": "x"}""" },
+        { "application/merge-patch+json", """{"real_name": "\ud83d"}""" },
+        { "application/json-patch+json", """[{"op": "replace", "path": "/bio", "value": "\ud800"}]""" },
+        { "application/json-patch+json", """[{"op": "replace", "path": "/\ud800", "value": "x"}]""" },
+        { "application/json", "{\"bio\": " + new string('[', 200) },
+        { "application/json", "{\"bio\": \"x\"} trailing" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ParseErrors))]
+    public async Task Text_that_is_not_unicode_or_not_json_is_400_parse_error_and_changes_nothing(string contentType, string body)
+    {
+        var id = await factory.CreateUserAsync();
+        var before = await factory.ReadUserAsync(id);
+
+        var response = await factory.ClientFor(id).PatchAsync(id, Api.Raw(body, contentType));
+
+        await response.AssertErrorAsync(HttpStatusCode.BadRequest, "parse_error");
+        Assert.Equal(before, await factory.ReadUserAsync(id));
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/merge-patch+json")]
+    [InlineData("application/json-patch+json")]
+    public async Task Invalid_utf8_bytes_are_400_parse_error(string contentType)
+    {
+        var id = await factory.CreateUserAsync();
+        var prefix = contentType.EndsWith("json-patch+json", StringComparison.Ordinal)
+            ? "[{\"op\":\"replace\",\"path\":\"/bio\",\"value\":\""u8.ToArray()
+            : "{\"bio\":\""u8.ToArray();
+        var suffix = contentType.EndsWith("json-patch+json", StringComparison.Ordinal) ? "\"}]"u8.ToArray() : "\"}"u8.ToArray();
+        byte[] body = [.. prefix, 0xFF, 0xFE, 0xC0, .. suffix];
+
+        var response = await factory.ClientFor(id).PatchAsync(id, Bytes(body, contentType));
+
+        await response.AssertErrorAsync(HttpStatusCode.BadRequest, "parse_error");
+    }
+
+    public static TheoryData<string, byte[]> OddBodies => new()
+    {
+        { "multipart/form-data; boundary=b", Encoding.ASCII.GetBytes("--b\r\nContent-Disposition: form-data; name=\"bio\"\r\n\r\nno end") },
+        { "multipart/form-data; boundary=b", Encoding.ASCII.GetBytes("garbage without any boundary") },
+        { "multipart/form-data", Encoding.ASCII.GetBytes("--x\r\n\r\n--x--") },
+        { "multipart/form-data; boundary=b", [0x2D, 0x2D, 0x62, 0x0D, 0x0A, 0xFF, 0xFE, 0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x2D, 0x2D, 0x62, 0x2D, 0x2D] },
+        { "application/x-www-form-urlencoded", Encoding.ASCII.GetBytes("bio=%ZZ%&=&&real_name=%C3%28") },
+        { "application/x-www-form-urlencoded", Encoding.ASCII.GetBytes(string.Join("&", Enumerable.Range(0, 5000).Select(i => $"k{i}=v"))) },
+        { "application/json; charset=utf-16", Encoding.Unicode.GetBytes("{\"bio\": \"x\"}") },
+        { "application/json", [0xEF, 0xBB, 0xBF, .. "{\"bio\": \"bom\"}"u8.ToArray()] },
+    };
+
+    [Theory]
+    [MemberData(nameof(OddBodies))]
+    public async Task Odd_bodies_never_get_a_5xx(string contentType, byte[] body)
+    {
+        var id = await factory.CreateUserAsync();
+
+        var response = await factory.ClientFor(id).PatchAsync(id, Bytes(body, contentType));
+
+        Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+}
