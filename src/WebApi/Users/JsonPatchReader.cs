@@ -12,6 +12,13 @@ namespace CleanUser.WebApi.Users;
 /// </summary>
 public static class JsonPatchReader
 {
+    // RFC 6901: JSON Pointers are case-sensitive; "/Bio" is not "/bio".
+    private static readonly JsonSerializerOptions PointerOptions = new(WireJson.Options)
+    {
+        PropertyNameCaseInsensitive = false,
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+    };
+
     private static readonly HashSet<string> Operations = new(StringComparer.Ordinal) { "add", "remove", "replace", "move", "copy", "test" };
 
     public static JsonPatchDocument<PatchableProfile> Read(byte[] body)
@@ -27,7 +34,7 @@ public static class JsonPatchReader
 
             var patch = JsonSerializer.Deserialize<JsonPatchDocument<PatchableProfile>>(body, WireJson.Options)
                         ?? throw RequestRejectedException.ParseError("A JSON Patch document is an array of operations.");
-            patch.SerializerOptions = WireJson.Options;
+            patch.SerializerOptions = PointerOptions;
             return patch;
         }
         catch (JsonException exception)

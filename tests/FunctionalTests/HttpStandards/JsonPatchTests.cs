@@ -110,6 +110,9 @@ public class JsonPatchTests(CleanUserFactory factory) : IClassFixture<CleanUserF
     [InlineData("add", "/tags/0")]
     [InlineData("replace", "/nope")]
     [InlineData("remove", "/followers_counter")]
+    [InlineData("replace", "/Bio")]
+    [InlineData("replace", "/bio/0")]
+    [InlineData("replace", "")]
     public async Task An_operation_on_a_path_that_is_not_writable_is_400_naming_it_and_nothing_changes(string op, string path)
     {
         var (id, client) = await UserAsync();
