@@ -3,7 +3,6 @@ using System.Text.Json;
 using CleanUser.Application.Common.Security;
 using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.Infrastructure.Identity;
-using CleanUser.Infrastructure.Persistence;
 using CleanUser.WebApi.Infrastructure;
 using CleanUser.WebApi.Users;
 using MediatR;
@@ -41,7 +40,11 @@ public static class OperatorCommands
         switch (args)
         {
             case ["migrate"]:
-                await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+                if (!await DatabaseStartup.PrepareAsync(services, seedDemo: false, error).ConfigureAwait(false))
+                {
+                    return 1;
+                }
+
                 await output.WriteLineAsync("Database is up to date.").ConfigureAwait(false);
                 return 0;
             case ["token", var id, .. var rest] when TryParseId(id, out var userId) && TryParseHours(rest, out var hours):
@@ -64,7 +67,11 @@ public static class OperatorCommands
             return 2;
         }
 
-        await services.GetRequiredService<DatabaseInitializer>().MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+        if (!await DatabaseStartup.PrepareAsync(services, seedDemo: false, error).ConfigureAwait(false))
+        {
+            return 1;
+        }
+
         services.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
         try
         {
