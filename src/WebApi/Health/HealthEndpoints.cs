@@ -11,8 +11,8 @@ namespace CleanUser.WebApi.Health;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the database is reachable and has every migration
-/// of its provider applied, and the media folder is writable — 503 otherwise. No auth; they don't go through MediatR, so they add nothing
-/// to the request log.
+/// of its provider applied, and the media folder is writable — 503 otherwise. No auth; they don't go through
+/// MediatR, so they add nothing to the request log.
 /// </summary>
 public static class HealthEndpoints
 {
