@@ -5,7 +5,6 @@ using CleanUser.Infrastructure.Media;
 using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence;
 using CleanUser.Infrastructure.Time;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,8 +14,6 @@ namespace CleanUser.Infrastructure;
 
 public static class DependencyInjection
 {
-    public const string ConnectionStringName = "Default";
-
     /// <param name="contentRoot">Where relative data paths (the SQLite file, the media folder) live.</param>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration,
         string contentRoot)
@@ -25,7 +22,10 @@ public static class DependencyInjection
 
         // Read when first needed rather than now, so hosts and tests can still override the configuration.
         services.AddDbContext<CleanUserDbContext>((provider, options) =>
-            options.UseSqlite(SqliteConnectionString(provider.GetRequiredService<IConfiguration>(), contentRoot)));
+            DatabaseConfiguration.Configure(options, provider.GetRequiredService<IConfiguration>(), contentRoot));
+        // Everything injects CleanUserDbContext; on PostgreSQL it is the subclass that owns the PostgreSQL migrations.
+        services.Replace(ServiceDescriptor.Scoped(provider => DatabaseConfiguration.CreateContext(
+            provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<DbContextOptions<CleanUserDbContext>>())));
         services.AddScoped<UserRepository>();
         services.AddScoped<IUserRepository>(p => p.GetRequiredService<UserRepository>());
         services.AddScoped<IUsernameUniquenessChecker>(p => p.GetRequiredService<UserRepository>());
@@ -61,26 +61,5 @@ public static class DependencyInjection
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.AddSingleton<AccessTokens>();
         return services;
-    }
-
-    /// <summary>The configured connection string, or a SQLite file in the data folder; relative files are under the content root.</summary>
-    private static string SqliteConnectionString(IConfiguration configuration, string contentRoot)
-    {
-        var provider = configuration["Database:Provider"] ?? "Sqlite";
-        if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException(
-                $"Database:Provider '{provider}' is not supported by this build; use 'Sqlite' (see README, Storage).");
-        }
-
-        var configured = configuration.GetConnectionString(ConnectionStringName);
-        var builder = new SqliteConnectionStringBuilder(configured ?? "Data Source=" + Path.Combine("data", "cleanuser.db"));
-        if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
-        {
-            builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
-        }
-
-        builder.DefaultTimeout = builder.DefaultTimeout < 30 ? 30 : builder.DefaultTimeout;
-        return builder.ToString();
     }
 }

@@ -27,10 +27,12 @@ if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
 
 var app = builder.Build();
 
-// Stop here, before anything listens, when Auth:SigningKey is missing outside Development.
+// Stop here, before anything listens, when Auth:SigningKey is missing outside Development, or the database settings
+// cannot work (an unknown Database:Provider, PostgreSQL without a connection string).
 try
 {
     _ = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+    DatabaseConfiguration.Validate(app.Configuration, app.Environment.ContentRootPath);
 }
 catch (InvalidOperationException exception)
 {
@@ -43,14 +45,10 @@ if (OperatorCommands.IsVerb(args))
     return await OperatorCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
-await using (var scope = app.Services.CreateAsyncScope())
+// Nor when the database cannot be reached or migrated: one line saying so, not an unhandled-exception dump.
+if (await DatabaseStartup.PrepareAsync(app.Services, seedDemo: app.Environment.IsDevelopment(), Console.Error) is false)
 {
-    var database = scope.ServiceProvider.GetRequiredService<DatabaseInitializer>();
-    await database.MigrateAsync(CancellationToken.None);
-    if (app.Environment.IsDevelopment())
-    {
-        await database.SeedDemoCommunityAsync(CancellationToken.None);
-    }
+    return 1;
 }
 
 app.UseExceptionHandler();

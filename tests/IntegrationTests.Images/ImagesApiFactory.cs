@@ -5,15 +5,15 @@ using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using CleanUser.Tests.Support;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanUser.IntegrationTests.Images;
 
 /// <summary>
-/// The whole service over a SQLite file and a media folder of its own, in a temporary folder. Two factories
+/// The whole service over a database and a media folder of its own (<see cref="TestFolder"/>). Two factories
 /// given the same <see cref="TestFolder"/> are two instances of the service over one database and one storage.
 /// </summary>
 public sealed class ImagesApiFactory : WebApplicationFactory<Program>
@@ -48,7 +48,11 @@ public sealed class ImagesApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Default", $"Data Source={Folder.DatabasePath}");
+        foreach (var (key, value) in Folder.Database.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("Auth:SigningKey", "images-integration-tests-signing-key-0123456789");
         builder.UseSetting("Media:Root", Folder.MediaRoot);
         builder.UseSetting("Outbox:Enabled", _outboxEnabled ? "true" : "false");
@@ -108,18 +112,24 @@ public sealed class ImagesApiFactory : WebApplicationFactory<Program>
     }
 }
 
-/// <summary>A temporary folder with the database file and the media root of one or more service instances.</summary>
+/// <summary>
+/// The database and the media root of one or more service instances: a temporary folder, with the SQLite file in
+/// it — or, when <c>CLEANUSER_TEST_POSTGRES</c> is set, a fresh PostgreSQL database (<see cref="TestDatabase"/>).
+/// </summary>
 public sealed class TestFolder : IDisposable
 {
     private TestFolder(string path)
     {
         Path = path;
         Directory.CreateDirectory(MediaRoot);
+        Database = TestDatabase.Create(DatabasePath);
     }
 
     public string Path { get; }
 
     public string DatabasePath => System.IO.Path.Combine(Path, "cleanuser.db");
+
+    public TestDatabase Database { get; }
 
     public string MediaRoot => System.IO.Path.Combine(Path, "media");
 
@@ -136,7 +146,7 @@ public sealed class TestFolder : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        Database.Dispose();
         try
         {
             Directory.Delete(Path, recursive: true);

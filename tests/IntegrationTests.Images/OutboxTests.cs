@@ -151,6 +151,45 @@ public class OutboxTests
         Assert.All(deliveries.Deliveries.Values, n => Assert.Equal(1, n));
     }
 
+    /// <summary>
+    /// The claim is one conditional UPDATE. Under PostgreSQL's READ COMMITTED a claim that waited for another's row
+    /// lock evaluates its condition again on the row as the other left it, so it skips rows already claimed; SQLite
+    /// runs one writer at a time. Eight rounds racing over small batches show each row goes to one of them only.
+    /// </summary>
+    [Fact]
+    public async Task Eight_dispatch_rounds_racing_over_one_table_deliver_every_row_exactly_once()
+    {
+        using var folder = TestFolder.Create();
+        var deliveries = new CountingAvatarHandler();
+        await using var host = ImagesApiFactory.Over(folder, outboxEnabled: false,
+            configureServices: services => services.AddSingleton<INotificationHandler<DomainEventNotification<UserAvatarChanged>>>(deliveries),
+            settings: new Dictionary<string, string> { ["Outbox:BatchSize"] = "7" });
+        var now = DateTimeOffset.UtcNow;
+        await host.QueryAsync(db =>
+        {
+            db.OutboxMessages.AddRange(Enumerable.Range(1, 150)
+                .Select(i => OutboxMessage.For(new UserAvatarChanged(i, null, $"avatars/{i:D64}.jpg", now), now)));
+            return db.SaveChangesAsync();
+        });
+        var delivery = host.Services.GetRequiredService<OutboxDelivery>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+
+        // Each round has its own scope, connection and claim token: as many dispatchers as there are rounds.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (DateTime.UtcNow < deadline &&
+                   await host.QueryAsync(db => db.OutboxMessages.AnyAsync(m => m.ProcessedAt == null)))
+            {
+                await delivery.DeliverDueAsync(CancellationToken.None);
+            }
+        })));
+
+        var rows = await host.OutboxAsync();
+        Assert.All(rows, m => Assert.Equal((1, true, null), (m.Attempts, m.ProcessedAt is not null, m.LockedBy)));
+        Assert.Equal(150, deliveries.Deliveries.Count);
+        Assert.All(deliveries.Deliveries, d => Assert.Equal(1, d.Value));
+    }
+
     [Fact]
     public async Task A_throwing_handler_is_retried_and_its_error_recorded()
     {

@@ -5,7 +5,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CleanUser.Infrastructure.Persistence;
 
-public sealed class CleanUserDbContext(DbContextOptions<CleanUserDbContext> options) : DbContext(options)
+/// <summary>
+/// The service's database. Used as is on SQLite, whose migrations (Migrations/) belong to this type; on PostgreSQL
+/// the container hands out <see cref="PostgresCleanUserDbContext"/>, the same model with migrations of its own.
+/// </summary>
+public class CleanUserDbContext(DbContextOptions<CleanUserDbContext> options) : DbContext(options)
 {
     public DbSet<User> Users => Set<User>();
 

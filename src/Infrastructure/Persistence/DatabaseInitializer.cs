@@ -7,6 +7,10 @@ namespace CleanUser.Infrastructure.Persistence;
 /// <summary>Brings the database to the newest migration and, on request, seeds the demo community.</summary>
 public sealed partial class DatabaseInitializer(CleanUserDbContext db, TimeProvider timeProvider, ILogger<DatabaseInitializer> logger)
 {
+    /// <summary>
+    /// Applies the migrations of the configured provider (EF Core takes a migration lock, so instances starting
+    /// together over one PostgreSQL database do not race). The data folder and WAL mode are SQLite's alone.
+    /// </summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         if (db.Database.IsSqlite())
@@ -25,7 +29,8 @@ public sealed partial class DatabaseInitializer(CleanUserDbContext db, TimeProvi
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
         }
 
-        LogMigrated(logger, db.Database.GetDbConnection().DataSource);
+        var connection = db.Database.GetDbConnection();
+        LogMigrated(logger, db.Database.ProviderName, connection.DataSource, connection.Database);
     }
 
     /// <summary>Users 1–4 with tags, when there are no users yet (SPEC §10).</summary>
@@ -37,10 +42,16 @@ public sealed partial class DatabaseInitializer(CleanUserDbContext db, TimeProvi
         }
 
         var now = timeProvider.GetUtcNow();
-        var speaker = new Tag(1, "speaker", "user", "Talks at community events", "#1e88e5", now, visibilityBoost: true);
-        var mentor = new Tag(2, "mentor", "user", "Helps newcomers", "#43a047", now);
-        var staff = new Tag(3, "staff", "user", "Works on the community", "#e53935", now, visible: false);
-        db.Tags.AddRange(speaker, mentor, staff);
+        // Ids come from the database, one tag at a time (1, 2, 3 on an empty database): an explicit id would leave
+        // PostgreSQL's identity sequence behind, and the next tag created would collide with it.
+        var speaker = new Tag(0, "speaker", "user", "Talks at community events", "#1e88e5", now, visibilityBoost: true);
+        var mentor = new Tag(0, "mentor", "user", "Helps newcomers", "#43a047", now);
+        var staff = new Tag(0, "staff", "user", "Works on the community", "#e53935", now, visible: false);
+        foreach (var tag in new[] { speaker, mentor, staff })
+        {
+            db.Tags.Add(tag);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
 
         var alice = User.Register(Username.FromStored("alice"), now.AddDays(-400), extId: "ext-1001");
         alice.UpdateProfile(new ProfileChanges
@@ -74,8 +85,8 @@ public sealed partial class DatabaseInitializer(CleanUserDbContext db, TimeProvi
         LogSeeded(logger);
     }
 
-    [LoggerMessage(LogLevel.Information, "Database {DataSource} is up to date")]
-    private static partial void LogMigrated(ILogger logger, string dataSource);
+    [LoggerMessage(LogLevel.Information, "Database {Database} on {DataSource} ({Provider}) is up to date")]
+    private static partial void LogMigrated(ILogger logger, string? provider, string dataSource, string database);
 
     [LoggerMessage(LogLevel.Information, "Seeded the demo community: alice (1), bob (2), carol (3), dave (4, blocked)")]
     private static partial void LogSeeded(ILogger logger);

@@ -1,11 +1,12 @@
-using System.Data.Common;
 using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Domain.Users;
 using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence.Configurations;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace CleanUser.Infrastructure.Persistence;
 
@@ -21,6 +22,9 @@ public sealed partial class UnitOfWork(
     TimeProvider time,
     ILogger<UnitOfWork> logger) : IUnitOfWork
 {
+    /// <summary>SQLITE_CONSTRAINT_UNIQUE.</summary>
+    private const int SqliteUniqueConstraintFailed = 2067;
+
     private readonly List<Func<CancellationToken, Task>> _rollbacks = [];
     private bool _outboxWritten;
 
@@ -149,10 +153,17 @@ public sealed partial class UnitOfWork(
         }
     }
 
-    private static bool IsUsernameTaken(DbUpdateException exception) =>
-        exception.InnerException is DbException inner &&
-        (inner.Message.Contains(UserConfiguration.NormalizedUsernameIndex, StringComparison.Ordinal) ||
-         inner.Message.Contains("Users." + UserConfiguration.NormalizedUsername, StringComparison.Ordinal));
+    /// <summary>The unique index on the normalised username refused the write (and no other constraint did).</summary>
+    private static bool IsUsernameTaken(DbUpdateException exception) => exception.InnerException switch
+    {
+        // PostgreSQL names the violated index; its SQLSTATE says what kind of violation it was.
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres =>
+            postgres.ConstraintName == UserConfiguration.NormalizedUsernameIndex,
+        // SQLite reports neither the index nor the state, only "UNIQUE constraint failed: Users.NormalizedUsername".
+        SqliteException { SqliteExtendedErrorCode: SqliteUniqueConstraintFailed } sqlite =>
+            sqlite.Message.Contains("Users." + UserConfiguration.NormalizedUsername, StringComparison.Ordinal),
+        _ => false,
+    };
 
     [LoggerMessage(LogLevel.Error, "Undoing a side effect of a change that did not commit failed")]
     private static partial void LogUndoFailed(ILogger logger, Exception exception);

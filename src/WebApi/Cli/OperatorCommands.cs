@@ -4,7 +4,6 @@ using CleanUser.Application.Common.Security;
 using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.Infrastructure.Identity;
 using CleanUser.Infrastructure.Outbox;
-using CleanUser.Infrastructure.Persistence;
 using CleanUser.WebApi.Infrastructure;
 using CleanUser.WebApi.Users;
 using MediatR;
@@ -42,7 +41,11 @@ public static class OperatorCommands
         switch (args)
         {
             case ["migrate"]:
-                await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+                if (!await DatabaseStartup.PrepareAsync(services, seedDemo: false, error).ConfigureAwait(false))
+                {
+                    return 1;
+                }
+
                 await output.WriteLineAsync("Database is up to date.").ConfigureAwait(false);
                 return 0;
             case ["token", var id, .. var rest] when TryParseId(id, out var userId) && TryParseHours(rest, out var hours):
@@ -65,7 +68,11 @@ public static class OperatorCommands
             return 2;
         }
 
-        await services.GetRequiredService<DatabaseInitializer>().MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+        if (!await DatabaseStartup.PrepareAsync(services, seedDemo: false, error).ConfigureAwait(false))
+        {
+            return 1;
+        }
+
         services.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
         try
         {

@@ -10,18 +10,22 @@ using Microsoft.Extensions.Options;
 namespace CleanUser.WebApi.Health;
 
 /// <summary>
-/// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the database is reachable and fully migrated
-/// and the media folder is writable — 503 otherwise. No auth; they don't go through MediatR, so they add nothing
-/// to the request log.
+/// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the database is reachable and has every migration
+/// of its provider applied, and the media folder is writable — 503 otherwise. No auth; they don't go through
+/// MediatR, so they add nothing to the request log.
 /// </summary>
 public static class HealthEndpoints
 {
     private const string Ready = "ready";
 
+    private static readonly TimeSpan DatabaseCheckTimeout = TimeSpan.FromSeconds(5);
+
     public static IServiceCollection AddReadinessChecks(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            .AddCheck<DatabaseReadyCheck>("database", tags: [Ready])
+            // Bounded: on PostgreSQL the execution strategy retries a connection that fails, and a probe must not
+            // wait for all of that to learn the database is not there.
+            .AddCheck<DatabaseReadyCheck>("database", tags: [Ready], timeout: DatabaseCheckTimeout)
             .AddCheck<MediaStorageWritableCheck>("media_storage", tags: [Ready]);
         return services;
     }

@@ -1,14 +1,15 @@
 using CleanUser.Domain.Users;
 using CleanUser.Infrastructure.Identity;
+using CleanUser.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanUser.FunctionalTests.Infrastructure;
 
 /// <summary>
-/// The real app over real HTTP (TestServer), on its own SQLite file in a fresh temp folder, with a test
+/// The real app over real HTTP (TestServer), on a database of its own — a SQLite file in a fresh temp folder, or a
+/// fresh PostgreSQL database when <c>CLEANUSER_TEST_POSTGRES</c> is set (<see cref="TestDatabase"/>) — with a test
 /// signing key. Environment "Testing": no demo seed. One instance per test class (<c>IClassFixture</c>).
 /// </summary>
 public class CleanUserFactory : WebApplicationFactory<Program>
@@ -23,16 +24,21 @@ public class CleanUserFactory : WebApplicationFactory<Program>
     {
     }
 
-    protected CleanUserFactory(string environment, string? signingKey)
+    /// <param name="sqliteOnly">On SQLite whatever the run: for tests about the SQLite file itself.</param>
+    protected CleanUserFactory(string environment, string? signingKey, bool sqliteOnly = false)
     {
         _environment = environment;
         _signingKey = signingKey;
         Directory.CreateDirectory(DataFolder);
+        Database = sqliteOnly ? TestDatabase.Sqlite(DatabasePath) : TestDatabase.Create(DatabasePath);
     }
 
     public string DataFolder { get; } = Path.Combine(Path.GetTempPath(), "cleanuser-func-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>Where the SQLite file is, when the host runs on SQLite.</summary>
     public string DatabasePath => Path.Combine(DataFolder, "cleanuser.db");
+
+    public TestDatabase Database { get; }
 
     public string MediaRoot => Path.Combine(DataFolder, "media");
 
@@ -40,7 +46,11 @@ public class CleanUserFactory : WebApplicationFactory<Program>
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment(_environment);
-        builder.UseSetting("ConnectionStrings:Default", $"Data Source={DatabasePath}");
+        foreach (var (key, value) in Database.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("Media:Root", MediaRoot);
         if (_signingKey is not null)
         {
@@ -74,7 +84,7 @@ public class CleanUserFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            SqliteConnection.ClearAllPools();
+            Database.Dispose();
             if (Directory.Exists(DataFolder))
             {
                 Directory.Delete(DataFolder, recursive: true);

@@ -1,7 +1,7 @@
 using CleanUser.Application;
 using CleanUser.Infrastructure;
 using CleanUser.Infrastructure.Persistence;
-using Microsoft.Data.Sqlite;
+using CleanUser.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,12 +9,13 @@ namespace CleanUser.FunctionalTests.Modules;
 
 /// <summary>
 /// The Application and Infrastructure layers in a plain container, without WebApi or HTTP — the way another
-/// module inside the process would use them (SPEC §3) — on a fresh SQLite file.
+/// module inside the process would use them (SPEC §3) — on a fresh database (<see cref="TestDatabase"/>).
 /// </summary>
 public sealed class ModuleHost : IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "cleanuser-module-" + Guid.NewGuid().ToString("N"));
     private ServiceProvider? _services;
+    private TestDatabase? _database;
 
     public IServiceProvider Services => _services ?? throw new InvalidOperationException("Not initialised.");
 
@@ -23,12 +24,10 @@ public sealed class ModuleHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
+        _database = TestDatabase.Create(DatabasePath);
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Default"] = $"Data Source={DatabasePath}",
-                ["Media:Root"] = Path.Combine(_folder, "media"),
-            })
+            .AddInMemoryCollection(_database.Settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Media:Root"] = Path.Combine(_folder, "media") })
             .Build();
 
         var services = new ServiceCollection();
@@ -49,7 +48,7 @@ public sealed class ModuleHost : IAsyncLifetime
             await _services.DisposeAsync();
         }
 
-        SqliteConnection.ClearAllPools();
+        _database?.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
 }

@@ -1,0 +1,93 @@
+using CleanUser.Application.Common.Interfaces;
+using CleanUser.Application.Common.Security;
+using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.Domain.Common;
+using CleanUser.Domain.Users;
+using CleanUser.FunctionalTests.Infrastructure;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanUser.FunctionalTests.Modules;
+
+/// <summary>
+/// Two commands overlapping on one database, arranged step by step instead of raced, where SQLite (one writer at a
+/// time) and PostgreSQL (READ COMMITTED, row locks, unique index waits) reach the same outcome by different paths.
+/// </summary>
+public sealed class ConcurrentCommandTests(ModuleHost host) : IClassFixture<ModuleHost>
+{
+    private static readonly TimeSpan HeldOpen = TimeSpan.FromMilliseconds(500);
+
+    [Fact]
+    public async Task A_name_written_by_a_transaction_still_open_is_refused_as_unique_once_it_commits()
+    {
+        var first = await TestUsers.InsertAsync(host.Services);
+        var second = await TestUsers.InsertAsync(host.Services);
+        var wanted = TestUsers.UniqueName("race");
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The first command has written the name and keeps its transaction open a moment longer.
+        var holder = HoldTransactionAsync(first, written, async (user, uniqueness, ct) =>
+            await user.ChangeUsernameAsync(Username.FromStored(wanted), uniqueness, ct));
+        await written.Task;
+
+        // The second sees the name free (nothing is committed yet) and goes on: PostgreSQL makes its write wait on
+        // the unique index and then refuses it (23505); SQLite makes its transaction wait for the writer, after which
+        // the name is taken. Either way: UsernameAlreadyTaken, the 400 unique of the API, never a database error.
+        var refused = await Assert.ThrowsAsync<UsernameAlreadyTakenException>(() =>
+            SendAsSystemAsync(new PatchUserCommand(second) { Username = wanted }));
+        await holder;
+
+        Assert.Equal(RuleCodes.Unique, refused.Violation.Code);
+        Assert.Equal(wanted, (await TestUsers.ReadAsync(host.Services, first)).Username);
+        Assert.NotEqual(wanted, (await TestUsers.ReadAsync(host.Services, second)).Username);
+    }
+
+    [Fact]
+    public async Task A_command_on_a_user_another_transaction_is_changing_waits_and_keeps_both_changes()
+    {
+        var id = await TestUsers.InsertAsync(host.Services);
+        var before = await TestUsers.ReadAsync(host.Services, id);
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var holder = HoldTransactionAsync(id, written, (user, _, _) =>
+        {
+            user.UpdateProfile(new ProfileChanges { Bio = "from the first" });
+            return Task.CompletedTask;
+        });
+        await written.Task;
+
+        // PostgreSQL: the second waits for the row lock the first holds, then loads the committed row. SQLite: it
+        // waits for the writer. Neither needs the optimistic-concurrency retry, and nothing is lost.
+        await SendAsSystemAsync(new PatchUserCommand(id) { Location = "from the second" });
+        await holder;
+
+        Assert.Equal(before with { Bio = "from the first", Location = "from the second", Version = before.Version + 2 },
+            await TestUsers.ReadAsync(host.Services, id));
+    }
+
+    /// <summary>Changes the user in a transaction of the unit of work, signals, and commits only after <see cref="HeldOpen"/>.</summary>
+    private Task HoldTransactionAsync(long id, TaskCompletionSource written,
+        Func<User, IUsernameUniquenessChecker, CancellationToken, Task> change) => Task.Run(async () =>
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var unitOfWork = scope.ServiceProvider.GetRequiredService<IUnitOfWork>();
+        var users = scope.ServiceProvider.GetRequiredService<IUserRepository>();
+        var uniqueness = scope.ServiceProvider.GetRequiredService<IUsernameUniquenessChecker>();
+        await unitOfWork.ExecuteInTransactionAsync(async ct =>
+        {
+            var user = await users.GetByIdAsync(id, ct);
+            await change(user!, uniqueness, ct);
+            await unitOfWork.SaveChangesAsync(ct);
+            written.TrySetResult();
+            await Task.Delay(HeldOpen, ct);
+            return 0;
+        }, CancellationToken.None);
+    });
+
+    private async Task SendAsSystemAsync(PatchUserCommand command)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
+        await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command);
+    }
+}
