@@ -1,6 +1,5 @@
 using CleanUser.Application.Common.Behaviors;
 using CleanUser.Application.Common.Security;
-using CleanUser.Application.Users.Commands.PatchUser;
 using FluentValidation;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +35,6 @@ public static class DependencyInjection
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
         services.AddAutoMapper(_ => { }, assembly);
 
-        services.AddScoped<UserProfileEditor>();
         services.AddScoped<CurrentCaller>();
         services.AddScoped<ICurrentUser>(provider => provider.GetRequiredService<CurrentCaller>());
         return services;

@@ -1,12 +1,15 @@
 namespace CleanUser.Domain.Common;
 
-/// <summary>A broken rule, with the machine code clients switch on (SPEC §9) and a human message.</summary>
+/// <summary>A broken rule, with the machine code clients switch on (docs/api.md#errors) and a human message.</summary>
 public sealed record RuleViolation(string Code, string Message)
 {
     public static RuleViolation Invalid(string message) => new(RuleCodes.Invalid, message);
+
+    public static RuleViolation TooLong(int maxLength) =>
+        new(RuleCodes.MaxLength, $"Ensure this field has no more than {maxLength} characters.");
 }
 
-/// <summary>The error codes of SPEC §9 that the domain itself produces.</summary>
+/// <summary>The error codes (docs/api.md#errors) that the domain itself produces.</summary>
 public static class RuleCodes
 {
     public const string Required = "required";

@@ -3,13 +3,15 @@ using CleanUser.Domain.Common;
 
 namespace CleanUser.Domain.Users;
 
-/// <summary>SPEC §5: <c>YYYY-MM-DD</c>, a real date, not in the future, year 1900 or later.</summary>
+/// <summary>A date of birth (docs/api.md#fields): <c>YYYY-MM-DD</c>, a real date, year 1900 or later, not in the future.</summary>
 public static class BirthDate
 {
     public const string Format = "yyyy-MM-dd";
 
-    public static bool TryParse(string raw, DateOnly today, out DateOnly date, out RuleViolation? violation)
+    /// <summary>The format and the earliest year; whether the date is in the future depends on the day it is checked.</summary>
+    public static bool TryParse(string raw, out DateOnly date, out RuleViolation? violation)
     {
+        ArgumentNullException.ThrowIfNull(raw);
         violation = null;
         if (!DateOnly.TryParseExact(raw.Trim(), Format, CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
         {
@@ -19,14 +21,10 @@ public static class BirthDate
         {
             violation = RuleViolation.Invalid("Date of birth must be in 1900 or later.");
         }
-        else if (date > today)
-        {
-            violation = RuleViolation.Invalid("Date of birth cannot be in the future.");
-        }
 
         return violation is null;
     }
 
-    public static DateOnly Parse(string raw, DateOnly today) =>
-        TryParse(raw, today, out var date, out var violation) ? date : throw new InvalidValueException(UserFields.DateOfBirth, violation!);
+    public static RuleViolation? CheckNotInFuture(DateOnly date, DateOnly today) =>
+        date > today ? RuleViolation.Invalid("Date of birth cannot be in the future.") : null;
 }

@@ -2,7 +2,7 @@ using CleanUser.Domain.Common;
 
 namespace CleanUser.Domain.Users;
 
-/// <summary>SPEC §5: <c>Male</c>, <c>Female</c>, <c>Unspecified</c> (the default).</summary>
+/// <summary>docs/api.md#fields: <c>Male</c>, <c>Female</c>, <c>Unspecified</c> (the default).</summary>
 public enum Gender
 {
     Unspecified = 0,

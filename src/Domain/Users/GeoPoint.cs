@@ -3,7 +3,7 @@ using CleanUser.Domain.Common;
 
 namespace CleanUser.Domain.Users;
 
-/// <summary>A <c>lat,lng</c> pair (SPEC §5), stored in its normalised text form, e.g. <c>45.4642,9.19</c>.</summary>
+/// <summary>A <c>lat,lng</c> pair (docs/api.md#fields), stored in its normalised text form, e.g. <c>45.4642,9.19</c>.</summary>
 public sealed record GeoPoint
 {
     private const NumberStyles Number = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint |

@@ -10,10 +10,10 @@ namespace CleanUser.Domain.Users;
 /// </summary>
 public sealed class User
 {
-    public static readonly TextRule RealNameRule = new(255, multiline: false);
-    public static readonly TextRule BioRule = new(5000, multiline: true);
-    public static readonly TextRule LocationRule = new(100, multiline: false);
-    public static readonly TextRule DescriptionRule = new(50, multiline: false);
+    public static readonly TextRule RealNameRule = new("real_name", 255, multiline: false);
+    public static readonly TextRule BioRule = new("bio", 5000, multiline: true);
+    public static readonly TextRule LocationRule = new("location", 100, multiline: false);
+    public static readonly TextRule DescriptionRule = new("description", 50, multiline: false);
 
     private readonly List<IDomainEvent> _domainEvents = [];
     private readonly List<Tag> _tags = [];
@@ -84,50 +84,36 @@ public sealed class User
         };
 
     /// <summary>
-    /// Renames the user. A different spelling of the same name (<c>alice</c> → <c>Alice</c>) is always
-    /// allowed; any other name must not belong to someone else.
+    /// Renames the user; a different spelling of the same name (<c>alice</c> → <c>Alice</c>) is a rename too. Whether
+    /// the name is free was asked before (one query per request); the unique index on the normalised name is the
+    /// last guard against a race.
     /// </summary>
-    public async Task ChangeUsernameAsync(Username username, IUsernameUniquenessChecker uniqueness,
-        CancellationToken cancellationToken)
+    public void ChangeUsername(Username username)
     {
+        ArgumentNullException.ThrowIfNull(username);
         EnsureEditable();
-        if (username.Value == Username.Value)
-        {
-            return;
-        }
-
-        if (!username.Equals(Username) &&
-            await uniqueness.IsTakenByAnotherUserAsync(username, Id, cancellationToken).ConfigureAwait(false))
-        {
-            throw new UsernameAlreadyTakenException();
-        }
-
         Username = username;
     }
 
-    /// <summary>Sets the profile fields present in <paramref name="changes"/>; <c>null</c> resets a field to its default.</summary>
+    /// <summary>Sets the profile fields present in <paramref name="changes"/>; their values are valid by construction.</summary>
     public void UpdateProfile(ProfileChanges changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
         EnsureEditable();
-
-        // Check every value before changing anything, so a bad value leaves the profile untouched.
-        var realName = changes.RealName.Map(v => RealNameRule.Normalize(v, UserFields.RealName));
-        var bio = changes.Bio.Map(v => BioRule.Normalize(v, UserFields.Bio));
-        var location = changes.Location.Map(v => LocationRule.Normalize(v, UserFields.Location));
-        var description = changes.Description.Map(v => DescriptionRule.Normalize(v, UserFields.Description));
-        var website = changes.Website.Map(Users.Website.Normalize);
-
-        if (realName.HasValue) RealName = realName.Value;
-        if (bio.HasValue) Bio = bio.Value;
-        if (location.HasValue) Location = location.Value;
-        if (description.HasValue) Description = description.Value;
-        if (website.HasValue) Website = website.Value;
+        if (changes.RealName.HasValue) RealName = Checked(changes.RealName.Value, RealNameRule.Field);
+        if (changes.Bio.HasValue) Bio = Checked(changes.Bio.Value, BioRule.Field);
+        if (changes.Location.HasValue) Location = Checked(changes.Location.Value, LocationRule.Field);
+        if (changes.Description.HasValue) Description = Checked(changes.Description.Value, DescriptionRule.Field);
+        if (changes.Website.HasValue) Website = Checked(changes.Website.Value, UserFields.Website);
         if (changes.LocationLatLng.HasValue) LocationLatLng = changes.LocationLatLng.Value;
         if (changes.PositionLatLng.HasValue) PositionLatLng = changes.PositionLatLng.Value;
         if (changes.DateOfBirth.HasValue) DateOfBirth = changes.DateOfBirth.Value;
         if (changes.Gender.HasValue) Gender = changes.Gender.Value;
     }
+
+    /// <summary>Text made by another field's rule (say, a bio for the 50-character description) is a bug, not input.</summary>
+    private static string Checked(ProfileText text, string field) =>
+        text.Field == field ? text.Value : throw new ArgumentException($"Text checked for '{text.Field}' cannot be stored in '{field}'.", nameof(text));
 
     /// <summary>Replaces or (with <c>null</c>) removes the avatar; raises <see cref="UserAvatarChanged"/> only on a real change.</summary>
     public void ChangeAvatar(string? avatar, DateTimeOffset now)
@@ -192,4 +178,29 @@ public sealed class User
             throw new AccountNotEditableException(new RuleViolation(RuleCodes.AccountBlocked, "This account is blocked and cannot be edited."));
         }
     }
+}
+
+/// <summary>
+/// The profile fields one update sets; absent fields stay as they are. Every value is already valid (a
+/// <see cref="ProfileText"/> comes only from its field's rule); <c>null</c> means "none".
+/// </summary>
+public sealed record ProfileChanges
+{
+    public Optional<ProfileText> RealName { get; init; }
+
+    public Optional<ProfileText> Bio { get; init; }
+
+    public Optional<ProfileText> Location { get; init; }
+
+    public Optional<GeoPoint?> LocationLatLng { get; init; }
+
+    public Optional<GeoPoint?> PositionLatLng { get; init; }
+
+    public Optional<DateOnly?> DateOfBirth { get; init; }
+
+    public Optional<ProfileText> Description { get; init; }
+
+    public Optional<Gender> Gender { get; init; }
+
+    public Optional<ProfileText> Website { get; init; }
 }

@@ -1,16 +1,15 @@
 namespace CleanUser.Domain.Users;
 
-/// <summary>The names of the writable profile fields, as rules and errors report them (SPEC §5).</summary>
+/// <summary>
+/// The wire names of the writable fields that are not free text (free-text fields are named by their
+/// <see cref="Common.TextRule"/> on <see cref="User"/>). Errors name fields this way (docs/api.md#fields).
+/// </summary>
 public static class UserFields
 {
     public const string Username = "username";
-    public const string RealName = "real_name";
-    public const string Bio = "bio";
-    public const string Location = "location";
     public const string LocationLatLng = "location_lat_lng";
     public const string PositionLatLng = "position_lat_lng";
     public const string DateOfBirth = "date_of_birth";
-    public const string Description = "description";
     public const string Gender = "gender";
     public const string Website = "website";
     public const string Avatar = "avatar";

@@ -1,36 +1,39 @@
+using System.Diagnostics.CodeAnalysis;
 using CleanUser.Domain.Common;
 
 namespace CleanUser.Domain.Users;
 
-/// <summary>SPEC §5: an absolute http/https URL with a host, at most 200 characters; empty clears it.</summary>
+/// <summary>An absolute http/https URL with a host, at most 200 characters; empty clears it (docs/api.md#fields).</summary>
 public static class Website
 {
     public const int MaxLength = 200;
 
-    public static bool TryNormalize(string? raw, out string value, out RuleViolation? violation)
+    public static bool TryCreate(string? raw, [NotNullWhen(true)] out ProfileText? website,
+        [NotNullWhen(false)] out RuleViolation? violation)
     {
-        value = (raw ?? string.Empty).Trim();
+        var value = (raw ?? string.Empty).Trim();
+        website = null;
         violation = null;
-        if (value.Length == 0)
-        {
-            return true;
-        }
-
         if (TextRule.CodePoints(value) > MaxLength)
         {
-            violation = new RuleViolation(RuleCodes.MaxLength, $"Ensure this field has no more than {MaxLength} characters.");
+            violation = RuleViolation.TooLong(MaxLength);
         }
-        else if (value.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))
-                 || !Uri.TryCreate(value, UriKind.Absolute, out var uri)
-                 || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
-                 || string.IsNullOrEmpty(uri.Host))
+        else if (value.Length > 0 &&
+                 (value.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))
+                  || !Uri.TryCreate(value, UriKind.Absolute, out var uri)
+                  || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+                  || string.IsNullOrEmpty(uri.Host)))
         {
             violation = RuleViolation.Invalid("Enter a valid URL.");
         }
+        else
+        {
+            website = new ProfileText(value, UserFields.Website);
+        }
 
-        return violation is null;
+        return website is not null;
     }
 
-    public static string Normalize(string? raw) =>
-        TryNormalize(raw, out var value, out var violation) ? value : throw new InvalidValueException(UserFields.Website, violation!);
+    public static ProfileText Create(string? raw) =>
+        TryCreate(raw, out var website, out var violation) ? website : throw new InvalidValueException(UserFields.Website, violation);
 }

@@ -56,9 +56,10 @@ public sealed partial class DatabaseInitializer(CleanUserDbContext db, TimeProvi
         var alice = User.Register(Username.FromStored("alice"), now.AddDays(-400), extId: "ext-1001");
         alice.UpdateProfile(new ProfileChanges
         {
-            RealName = "Alice Rossi", Bio = "Community manager.\nLoves maps.", Location = "Milano",
-            LocationLatLng = GeoPoint.Parse("45.4642,9.19", "location_lat_lng"), Gender = Gender.Female,
-            Website = "https://example.com/alice", Description = "Keeps the lights on",
+            RealName = User.RealNameRule.Create("Alice Rossi"), Bio = User.BioRule.Create("Community manager.\nLoves maps."),
+            Location = User.LocationRule.Create("Milano"), LocationLatLng = GeoPoint.Parse("45.4642,9.19", UserFields.LocationLatLng),
+            Gender = Gender.Female, Website = Website.Create("https://example.com/alice"),
+            Description = User.DescriptionRule.Create("Keeps the lights on"),
         });
         alice.AssignTag(speaker);
         alice.AssignTag(staff);
@@ -67,7 +68,10 @@ public sealed partial class DatabaseInitializer(CleanUserDbContext db, TimeProvi
         alice.RecordStatistics(new UserStatistics(12, 40, 33, 8, 2, 5, 410));
 
         var bob = User.Register(Username.FromStored("bob"), now.AddDays(-120));
-        bob.UpdateProfile(new ProfileChanges { RealName = "Bob Bianchi", Location = "Torino", Gender = Gender.Male });
+        bob.UpdateProfile(new ProfileChanges
+        {
+            RealName = User.RealNameRule.Create("Bob Bianchi"), Location = User.LocationRule.Create("Torino"), Gender = Gender.Male,
+        });
         bob.AssignTag(mentor);
         bob.RecordStatistics(new UserStatistics(3, 5, 10, 2, 0, 1, 57));
 

@@ -66,6 +66,8 @@ public sealed partial class UnitOfWork(
         }
     }
 
+    public bool InTransaction => db.Database.CurrentTransaction is not null;
+
     public void OnRollback(Func<CancellationToken, Task> undo)
     {
         ArgumentNullException.ThrowIfNull(undo);

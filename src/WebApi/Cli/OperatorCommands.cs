@@ -96,8 +96,9 @@ public static class OperatorCommands
     public static bool TryBuildCommand(long userId, string[] fields, out PatchUserCommand command, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        command = new PatchUserCommand(userId);
+        command = new PatchUserCommand(userId, ProfilePatch.Empty);
         problem = null;
+        var values = new List<KeyValuePair<string, string?>>();
         for (var i = 0; i < fields.Length; i++)
         {
             var arg = fields[i];
@@ -125,15 +126,16 @@ public static class OperatorCommands
                 return false;
             }
 
-            if (!UserPatchFields.IsWritable(key))
+            if (ProfileFields.Find(key) is null)
             {
                 problem = $"'{key}' is not a writable field.";
                 return false;
             }
 
-            command = UserPatchFields.Set(command, key, value);
+            values.Add(KeyValuePair.Create(key, value));
         }
 
+        command = command with { Patch = ProfilePatch.Parse(values) };
         return true;
     }
 

@@ -1,4 +1,9 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CleanUser.Application.Common.Media;
 using CleanUser.Application.Users;
+using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.Infrastructure.Media;
 using CleanUser.WebApi.Infrastructure;
 using CleanUser.WebApi.Users;
 using Microsoft.AspNetCore.OpenApi;
@@ -88,13 +93,8 @@ public static class OpenApiSetup
             return;
         }
 
-        var body = await context.GetOrCreateSchemaAsync(typeof(UserPatchSchema), null, cancellationToken).ConfigureAwait(false);
-        var multipart = await context.GetOrCreateSchemaAsync(typeof(UserPatchSchema), null, cancellationToken).ConfigureAwait(false);
-        if (multipart is OpenApiSchema form && form.Properties is not null)
-        {
-            form.Properties["avatar"] = ImagePart("The new avatar (JPEG, PNG, GIF or WebP, at most 3 MiB); an empty text part removes it.");
-            form.Properties["cover"] = ImagePart("The new cover (JPEG, PNG, GIF or WebP, at most 5 MiB); an empty text part removes it.");
-        }
+        var body = PatchBody(multipart: false);
+        var multipart = PatchBody(multipart: true);
 
         var content = new Dictionary<string, OpenApiMediaType>
         {
@@ -106,6 +106,11 @@ public static class OpenApiSetup
         if (method == "PATCH")
         {
             var operationSchema = await context.GetOrCreateSchemaAsync(typeof(JsonPatchOperationSchema), null, cancellationToken).ConfigureAwait(false);
+            if (operationSchema is OpenApiSchema { Properties: { } members } && members.TryGetValue("path", out var pathMember) && pathMember is OpenApiSchema pointer)
+            {
+                pointer.Description = "A JSON Pointer to a writable field: " + string.Join(", ", ProfileFields.All.Select(f => "/" + f.Name)) + ".";
+            }
+
             content[PatchBodyReader.JsonPatch] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = operationSchema } };
         }
 
@@ -119,8 +124,41 @@ public static class OpenApiSetup
         };
     }
 
-    private static OpenApiSchema ImagePart(string description) =>
-        new() { Type = JsonSchemaType.String, Format = "binary", Description = description };
+    /// <summary>The body of PATCH and PUT, from the field table: every content type has the same fields; multipart sends image files.</summary>
+    private static OpenApiSchema PatchBody(bool multipart) => new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = "The writable fields of a user (docs/api.md#fields). Only the keys present change; null resets a field. Read-only and unknown keys are ignored.",
+        Properties = ProfileFields.All.ToDictionary(f => f.Name, f => multipart && f is { Image: { } kind, IsBase64: false }
+            ? ImagePart(kind)
+            : (IOpenApiSchema)FieldSchema(f.Schema)),
+    };
+
+    private static OpenApiSchema FieldSchema(FieldSchema field) => field.Choices is { } choices
+        ? new OpenApiSchema { Enum = [.. choices.Select(c => JsonValue.Create(c)), null!] } // null resets
+        : new OpenApiSchema
+        {
+            Type = JsonSchemaType.String | JsonSchemaType.Null,
+            Description = field.Description,
+            MinLength = field.MinLength,
+            MaxLength = field.MaxLength,
+            Pattern = field.Pattern,
+            Format = field.Format,
+        };
+
+    /// <summary>A multipart file part; the limit named is the default (<c>Media:MaxAvatarBytes</c>, <c>Media:MaxCoverBytes</c>).</summary>
+    private static OpenApiSchema ImagePart(ImageKind kind)
+    {
+        var defaults = new MediaOptions();
+        var maxBytes = kind == ImageKind.Avatar ? defaults.MaxAvatarBytes : defaults.MaxCoverBytes;
+        return new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Format = "binary",
+            Description = string.Create(CultureInfo.InvariantCulture,
+                $"The new {kind.ToString().ToLowerInvariant()} (JPEG, PNG, GIF or WebP, at most {maxBytes / (1024 * 1024)} MiB); an empty text part removes it."),
+        };
+    }
 
     /// <summary>Response metadata shared by the user endpoints.</summary>
     public static RouteHandlerBuilder DescribesUser(this RouteHandlerBuilder builder, params int[] problemStatuses)

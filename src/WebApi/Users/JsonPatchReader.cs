@@ -1,27 +1,23 @@
 using System.Globalization;
 using System.Text.Json;
-using CleanUser.Application.Users.Commands.JsonPatchUser;
+using CleanUser.Application.Common.Exceptions;
+using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.WebApi.Infrastructure;
 using Microsoft.AspNetCore.JsonPatch.SystemTextJson;
 
 namespace CleanUser.WebApi.Users;
 
 /// <summary>
-/// Parses an RFC 6902 document. The patch library is lenient where the RFC is not (a <c>replace</c> without
-/// <c>value</c> would quietly write null), so the shape of every operation is checked first.
+/// Parses an RFC 6902 document (docs/json-patch.md). The patch library is lenient where the RFC is not (a
+/// <c>replace</c> without <c>value</c> would quietly write null), so the shape of every operation is checked first:
+/// a malformed document is a <c>parse_error</c>; a well-formed one whose path is not a writable field, or whose value
+/// is not a string or null, is <c>invalid</c> naming the operation.
 /// </summary>
 public static class JsonPatchReader
 {
-    // RFC 6901: JSON Pointers are case-sensitive; "/Bio" is not "/bio".
-    private static readonly JsonSerializerOptions PointerOptions = new(WireJson.Options)
-    {
-        PropertyNameCaseInsensitive = false,
-        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
-    };
-
     private static readonly HashSet<string> Operations = new(StringComparer.Ordinal) { "add", "remove", "replace", "move", "copy", "test" };
 
-    public static JsonPatchDocument<PatchableProfile> Read(byte[] body)
+    public static JsonPatchDocument Read(byte[] body)
     {
         ArgumentNullException.ThrowIfNull(body);
         try
@@ -30,12 +26,11 @@ public static class JsonPatchReader
             {
                 JsonText.EnsureReadable(document.RootElement);
                 CheckShape(document.RootElement);
+                CheckTargets(document.RootElement);
             }
 
-            var patch = JsonSerializer.Deserialize<JsonPatchDocument<PatchableProfile>>(body, WireJson.Options)
-                        ?? throw RequestRejectedException.ParseError("A JSON Patch document is an array of operations.");
-            patch.SerializerOptions = PointerOptions;
-            return patch;
+            return JsonSerializer.Deserialize<JsonPatchDocument>(body, WireJson.Options)
+                   ?? throw RequestRejectedException.ParseError("A JSON Patch document is an array of operations.");
         }
         catch (JsonException exception)
         {
@@ -62,6 +57,36 @@ public static class JsonPatchReader
             index++;
         }
     }
+
+    /// <summary>Pointers are case-sensitive (RFC 6901): <c>/Bio</c>, <c>/bio/0</c> and the root are not fields.</summary>
+    private static void CheckTargets(JsonElement root)
+    {
+        var problems = new List<string>();
+        var index = 0;
+        foreach (var operation in root.EnumerateArray())
+        {
+            var op = operation.GetProperty("op").GetString();
+            var path = operation.GetProperty("path").GetString();
+            var problem = !IsField(path) ? $"'{path}' is not a writable field."
+                : operation.TryGetProperty("from", out var from) && op is "move" or "copy" && !IsField(from.GetString()) ? $"'{from.GetString()}' is not a writable field."
+                : operation.TryGetProperty("value", out var value) && op is "add" or "replace" or "test" && value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null) ? "the value must be a string or null."
+                : null;
+            if (problem is not null)
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"Operation {index} ({op} {path}): {problem}"));
+            }
+
+            index++;
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidPatchException(problems);
+        }
+    }
+
+    private static bool IsField(string? pointer) =>
+        pointer is ['/', .. var name] && ProfileFields.Find(name) is not null;
 
     private static string? ShapeProblem(JsonElement operation)
     {

@@ -32,7 +32,7 @@ public static class PatchBodyReader
         IReadOnlyCollection<long>? expectedVersions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var command = new PatchUserCommand(userId) { IsFullUpdate = isFullUpdate, ExpectedVersions = expectedVersions };
+        var command = new PatchUserCommand(userId, ProfilePatch.Empty) { IsFullUpdate = isFullUpdate, ExpectedVersions = expectedVersions };
         var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed)
             ? parsed.MediaType.Value?.ToLowerInvariant()
             : null;
@@ -95,21 +95,19 @@ public static class PatchBodyReader
 
             JsonText.EnsureReadable(document.RootElement);
 
+            var values = new List<KeyValuePair<string, string?>>();
             var typeErrors = new List<(string, string, string)>();
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (!UserPatchFields.IsWritable(property.Name))
+                if (ProfileFields.Find(property.Name) is null)
                 {
                     continue;
                 }
 
                 switch (property.Value.ValueKind)
                 {
-                    case JsonValueKind.String:
-                        command = UserPatchFields.Set(command, property.Name, property.Value.GetString());
-                        break;
-                    case JsonValueKind.Null:
-                        command = UserPatchFields.Set(command, property.Name, null);
+                    case JsonValueKind.String or JsonValueKind.Null:
+                        values.Add(KeyValuePair.Create(property.Name, property.Value.GetString()));
                         break;
                     default:
                         typeErrors.Add((property.Name, "invalid", "Not a valid string."));
@@ -117,7 +115,9 @@ public static class PatchBodyReader
                 }
             }
 
-            return typeErrors.Count > 0 ? throw RequestRejectedException.InvalidFields(typeErrors) : command;
+            return typeErrors.Count > 0
+                ? throw RequestRejectedException.InvalidFields(typeErrors)
+                : command with { Patch = ProfilePatch.Parse(values) };
         }
     }
 
@@ -135,15 +135,7 @@ public static class PatchBodyReader
         }
 
         // Several values for one key: the last one counts, as in Django's QueryDict.
-        foreach (var (key, values) in form)
-        {
-            if (UserPatchFields.IsWritable(key))
-            {
-                command = UserPatchFields.Set(command, key, values[^1]);
-            }
-        }
-
-        return command;
+        return command with { Patch = ProfilePatch.Parse(form.Select(f => KeyValuePair.Create(f.Key, (string?)f.Value[^1]))) };
     }
 
     /// <summary>
@@ -154,24 +146,11 @@ public static class PatchBodyReader
         CancellationToken cancellationToken)
     {
         var form = await MultipartFormReader.ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        foreach (var (key, value) in form.Fields)
+        return command with
         {
-            if (UserPatchFields.IsWritable(key))
-            {
-                command = UserPatchFields.Set(command, key, value);
-            }
-        }
-
-        foreach (var (name, content) in form.Files)
-        {
-            command = name switch
-            {
-                UserFields.Avatar => command with { AvatarImage = ImageUpload.FromBytes(content) },
-                UserFields.Cover => command with { CoverImage = ImageUpload.FromBytes(content) },
-                _ => command,
-            };
-        }
-
-        return command;
+            Patch = ProfilePatch.Parse(
+                form.Fields.Select(f => KeyValuePair.Create(f.Name, (string?)f.Value)),
+                form.Files.Select(f => KeyValuePair.Create(f.Name, ImageUpload.FromBytes(f.Content)))),
+        };
     }
 }

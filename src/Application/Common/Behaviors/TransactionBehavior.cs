@@ -20,7 +20,9 @@ public sealed class TransactionBehavior<TRequest, TResponse>(IUnitOfWork unitOfW
         RequestHandlerDelegate<TResponse> next)
     {
         ArgumentNullException.ThrowIfNull(next);
-        if (request is not ICommand<TResponse>)
+        // A command sent by another command's handler (JSON Patch sends the PATCH it makes) is part of that
+        // command's transaction, and of its retries.
+        if (request is not ICommand<TResponse> || unitOfWork.InTransaction)
         {
             return await next().ConfigureAwait(false);
         }

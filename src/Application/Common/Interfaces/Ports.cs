@@ -33,6 +33,9 @@ public interface IUnitOfWork
     /// </summary>
     void OnRollback(Func<CancellationToken, Task> undo);
 
+    /// <summary>Whether a transaction is open: work done now commits or rolls back with it.</summary>
+    bool InTransaction { get; }
+
     /// <summary>Runs <paramref name="operation"/> in one transaction: all of it commits, or none of it.</summary>
     Task<T> ExecuteInTransactionAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken);
 }

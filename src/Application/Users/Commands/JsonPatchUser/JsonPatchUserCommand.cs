@@ -4,11 +4,12 @@ using Microsoft.AspNetCore.JsonPatch.SystemTextJson;
 namespace CleanUser.Application.Users.Commands.JsonPatchUser;
 
 /// <summary>
-/// A JSON Patch (RFC 6902) of one user's profile. The handler applies the operations to the profile as it is
-/// read inside the transaction and turns the difference into a <c>PatchUserCommand</c>, so the same rules apply;
-/// a concurrent change re-runs the whole patch on the fresh state (its <c>test</c> operations included).
+/// A JSON Patch (RFC 6902) of one user's profile (docs/json-patch.md). Its paths are writable fields and its values
+/// strings or null — the endpoint checked that. The handler applies it to the profile as read inside the
+/// transaction and sends the difference on as a <see cref="PatchUserCommand"/>, through the same pipeline and
+/// rules; a concurrent change re-runs the whole patch on the fresh state, its <c>test</c> operations included.
 /// </summary>
-public sealed record JsonPatchUserCommand(long UserId, JsonPatchDocument<PatchableProfile> Document)
+public sealed record JsonPatchUserCommand(long UserId, JsonPatchDocument Document)
     : ICommand<UserDto>, IRequireOwnership, IConditionalCommand
 {
     public long OwnerId => UserId;

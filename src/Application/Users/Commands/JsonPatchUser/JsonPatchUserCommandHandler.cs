@@ -1,82 +1,76 @@
 using System.Globalization;
+using System.Text.Json;
 using AutoMapper;
 using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Users.Commands.PatchUser;
-using FluentValidation;
 using MediatR;
 using Microsoft.AspNetCore.JsonPatch.SystemTextJson;
 using Microsoft.AspNetCore.JsonPatch.SystemTextJson.Exceptions;
+using Microsoft.AspNetCore.JsonPatch.SystemTextJson.Operations;
 
 namespace CleanUser.Application.Users.Commands.JsonPatchUser;
 
-public sealed class JsonPatchUserCommandHandler(
-    UserProfileEditor editor,
-    IEnumerable<IValidator<PatchUserCommand>> validators,
-    IUnitOfWork unitOfWork,
-    IMapper mapper) : IRequestHandler<JsonPatchUserCommand, UserDto>
+public sealed class JsonPatchUserCommandHandler(IUserRepository users, IMapper mapper, IMediator mediator)
+    : IRequestHandler<JsonPatchUserCommand, UserDto>
 {
+    /// <summary>The profile as the patch sees it: the writable fields by wire name (the names <see cref="UserDto"/> has on the wire).</summary>
+    private static readonly JsonSerializerOptions WireNames = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     public async Task<UserDto> Handle(JsonPatchUserCommand request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var user = await editor.LoadAsync(request.UserId, request.ExpectedVersions, cancellationToken).ConfigureAwait(false);
-        var before = PatchableProfile.From(mapper.Map<UserDto>(user));
-        var after = Apply(request.Document, before);
+        var user = await users.GetForChangeAsync(request.UserId, request.ExpectedVersions, cancellationToken).ConfigureAwait(false);
+        var read = JsonSerializer.SerializeToElement(mapper.Map<UserDto>(user), WireNames);
+        var before = ProfileFields.All.ToDictionary(f => f.Name,
+            f => read.TryGetProperty(f.Name, out var value) ? value.GetString() : null, StringComparer.Ordinal);
+        var after = new Dictionary<string, string?>(before, StringComparer.Ordinal);
+        Apply(request.Document, after);
 
-        // From here on it is an ordinary partial update, checked by the same validator and aggregate.
-        var command = after.ChangesSince(before, request.UserId);
-        var failures = new List<FluentValidation.Results.ValidationFailure>();
-        foreach (var validator in validators)
-        {
-            failures.AddRange((await validator.ValidateAsync(command, cancellationToken).ConfigureAwait(false)).Errors);
-        }
-
-        if (failures.Count > 0)
-        {
-            throw new ValidationException(failures);
-        }
-
-        await editor.ApplyAsync(user, command, cancellationToken).ConfigureAwait(false);
-        await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return mapper.Map<UserDto>(user);
+        // A field the patch removed is reset, as null resets it in any other body.
+        var changed = ProfileFields.All
+            .Where(f => after.GetValueOrDefault(f.Name) != before[f.Name])
+            .Select(f => KeyValuePair.Create(f.Name, after.GetValueOrDefault(f.Name)));
+        return await mediator.Send(new PatchUserCommand(request.UserId, ProfilePatch.Parse(changed)), cancellationToken)
+            .ConfigureAwait(false);
     }
 
-    /// <summary>All operations or none: any refused operation refuses the document.</summary>
-    private static PatchableProfile Apply(JsonPatchDocument<PatchableProfile> document, PatchableProfile before)
+    /// <summary>All operations or none: any refused operation refuses the document; a failed <c>test</c> is a conflict.</summary>
+    private static void Apply(JsonPatchDocument document, Dictionary<string, string?> profile)
     {
-        var after = before.Copy();
         var errors = new List<JsonPatchError>();
         try
         {
-            document.ApplyTo(after, errors.Add);
+            document.ApplyTo(profile, errors.Add);
         }
         catch (JsonPatchException exception)
         {
             throw new InvalidPatchException([exception.Message]);
         }
 
-        var invalid = errors.Where(e => !IsTest(e)).ToList();
+        if (errors.Count == 0)
+        {
+            return;
+        }
+
+        var index = new Dictionary<Operation, int>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < document.Operations.Count; i++)
+        {
+            index[document.Operations[i]] = i;
+        }
+
+        string Describe(JsonPatchError e) => string.Create(CultureInfo.InvariantCulture,
+            $"Operation {(e.Operation is null ? -1 : index[e.Operation])} ({e.Operation?.op} {e.Operation?.path}): {e.ErrorMessage}");
+
+        var invalid = errors.Where(e => !IsTest(e)).Select(Describe).ToList();
         if (invalid.Count > 0)
         {
-            throw new InvalidPatchException(invalid.Select(e => Describe(document, e)).ToList());
+            throw new InvalidPatchException(invalid);
         }
 
-        var failedTests = errors.Where(IsTest).ToList();
-        if (failedTests.Count > 0)
-        {
-            throw new ConflictException("test_failed", string.Join(" ", failedTests.Select(e => Describe(document, e))));
-        }
-
-        return after;
+        throw new ConflictException("test_failed", string.Join(" ", errors.Select(Describe)));
     }
 
     private static bool IsTest(JsonPatchError error) =>
         string.Equals(error.Operation?.op, "test", StringComparison.OrdinalIgnoreCase);
-
-    private static string Describe(JsonPatchDocument<PatchableProfile> document, JsonPatchError error)
-    {
-        var index = error.Operation is null ? -1 : document.Operations.FindIndex(o => ReferenceEquals(o, error.Operation));
-        return string.Create(CultureInfo.InvariantCulture,
-            $"Operation {index} ({error.Operation?.op} {error.Operation?.path}): {error.ErrorMessage}");
-    }
 }

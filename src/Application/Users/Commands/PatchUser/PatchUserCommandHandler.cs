@@ -1,19 +1,93 @@
 using AutoMapper;
 using CleanUser.Application.Common.Interfaces;
+using CleanUser.Application.Common.Media;
+using FluentValidation;
+using FluentValidation.Results;
 using MediatR;
 
 namespace CleanUser.Application.Users.Commands.PatchUser;
 
-/// <summary>Loads the user, applies the fields present through the aggregate's methods, saves, maps.</summary>
-public sealed class PatchUserCommandHandler(UserProfileEditor editor, IUnitOfWork unitOfWork, IMapper mapper)
-    : IRequestHandler<PatchUserCommand, UserDto>
+/// <summary>
+/// Runs inside the command's transaction, after validation: loads the user once, hands the aggregate the values
+/// the patch already holds, stores new images, saves, maps. New images are stored before the commit and removed
+/// again if it does not happen; the image they replace is removed after commit (docs/images.md).
+/// </summary>
+public sealed class PatchUserCommandHandler(
+    IUserRepository users,
+    IUnitOfWork unitOfWork,
+    IImageProcessor images,
+    IMediaStorage storage,
+    IClock clock,
+    IMapper mapper) : IRequestHandler<PatchUserCommand, UserDto>
 {
     public async Task<UserDto> Handle(PatchUserCommand request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var user = await editor.LoadAsync(request.UserId, request.ExpectedVersions, cancellationToken).ConfigureAwait(false);
-        await editor.ApplyAsync(user, request, cancellationToken).ConfigureAwait(false);
+        var patch = request.Patch;
+        var user = await users.GetForChangeAsync(request.UserId, request.ExpectedVersions, cancellationToken).ConfigureAwait(false);
+        if (patch.Username.HasValue)
+        {
+            user.ChangeUsername(patch.Username.Value);
+        }
+
+        user.UpdateProfile(patch.Changes);
+
+        // Decode every new image before storing any, so a bad one leaves storage as it was. Corrupt pixel data
+        // shows only now; the validator has already checked everything that needs no decoding.
+        var avatar = await ProcessAsync(patch.Avatar, cancellationToken).ConfigureAwait(false);
+        var cover = await ProcessAsync(patch.Cover, cancellationToken).ConfigureAwait(false);
+        var refused = new[] { avatar, cover }.Where(r => r.Violation is not null).ToList();
+        if (refused.Count > 0)
+        {
+            throw new ValidationException(refused.Select(r =>
+                new ValidationFailure(r.Edit!.Field.Name, r.Violation!.Message) { ErrorCode = r.Violation.Code }));
+        }
+
+        var now = clock.UtcNow;
+        if (patch.Avatar is { SentUrl: null })
+        {
+            user.ChangeAvatar(await StoreAsync(avatar.Image, ImageKind.Avatar, cancellationToken).ConfigureAwait(false), now);
+        }
+
+        if (patch.Cover is { SentUrl: null })
+        {
+            user.ChangeCover(await StoreAsync(cover.Image, ImageKind.Cover, cancellationToken).ConfigureAwait(false), now);
+        }
+
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return mapper.Map<UserDto>(user);
+    }
+
+    private readonly record struct Processed(ImageEdit? Edit, ProcessedImage? Image, Domain.Common.RuleViolation? Violation);
+
+    private async Task<Processed> ProcessAsync(ImageEdit? edit, CancellationToken cancellationToken)
+    {
+        if (edit?.Upload is not { } upload)
+        {
+            return new Processed(edit, null, null);
+        }
+
+        var result = await images.ProcessAsync(upload, edit.Kind, cancellationToken).ConfigureAwait(false);
+        return new Processed(edit, result.Image, result.Violation);
+    }
+
+    /// <summary>
+    /// Stores the image and returns its key (<c>null</c> for a removal). A file this request created is removed
+    /// again if the change does not commit; one that was already there (the same picture) is left alone.
+    /// </summary>
+    private async Task<string?> StoreAsync(ProcessedImage? image, ImageKind kind, CancellationToken cancellationToken)
+    {
+        if (image is null)
+        {
+            return null;
+        }
+
+        var stored = await storage.SaveAsync(MediaKeys.FolderFor(kind), image, cancellationToken).ConfigureAwait(false);
+        if (stored.Created)
+        {
+            unitOfWork.OnRollback(ct => storage.DeleteAsync(stored.Key, ct));
+        }
+
+        return stored.Key;
     }
 }
