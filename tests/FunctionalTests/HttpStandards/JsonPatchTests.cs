@@ -1,3 +1,4 @@
+using CleanUser.Tests.Support;
 using System.Net;
 using CleanUser.FunctionalTests.Infrastructure;
 
@@ -10,10 +11,8 @@ public class JsonPatchTests(CleanUserFactory factory) : IClassFixture<CleanUserF
 
     private async Task<(long Id, HttpClient Client)> UserAsync()
     {
-        var id = await factory.CreateUserAsync(shape: u => u.UpdateProfile(new()
-        {
-            RealName = "Ada Lovelace", Bio = "Counts.", Location = "London", Website = "https://ada.example",
-        }));
+        var id = await factory.CreateUserAsync(shape: u => u.Edit(
+            ("real_name", "Ada Lovelace"), ("bio", "Counts."), ("location", "London"), ("website", "https://ada.example")));
         return (id, factory.ClientFor(id));
     }
 

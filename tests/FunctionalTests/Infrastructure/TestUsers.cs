@@ -1,3 +1,4 @@
+using CleanUser.Tests.Support;
 using CleanUser.Domain.Users;
 using CleanUser.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -38,18 +39,9 @@ public static class TestUsers
     {
         ArgumentNullException.ThrowIfNull(user);
         var now = DateTimeOffset.UtcNow;
-        user.UpdateProfile(new ProfileChanges
-        {
-            RealName = "Rich Person",
-            Bio = "Line one.\nLine two.",
-            Location = "Milano",
-            LocationLatLng = GeoPoint.Parse("45.4642,9.19", UserFields.LocationLatLng),
-            PositionLatLng = GeoPoint.Parse("-33.5,151.25", UserFields.PositionLatLng),
-            DateOfBirth = new DateOnly(1990, 5, 17),
-            Description = "Keeps the lights on",
-            Gender = Gender.Female,
-            Website = "https://example.com/rich",
-        });
+        user.Edit(("real_name", "Rich Person"), ("bio", "Line one.\nLine two."), ("location", "Milano"),
+            ("location_lat_lng", "45.4642,9.19"), ("position_lat_lng", "-33.5,151.25"), ("date_of_birth", "1990-05-17"),
+            ("description", "Keeps the lights on"), ("gender", "Female"), ("website", "https://example.com/rich"));
         user.ChangeAvatar(AvatarKey, now);
         user.ChangeCover("covers/current.jpg", now);
         user.ClearDomainEvents();

@@ -1,3 +1,4 @@
+using CleanUser.Tests.Support;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Security;
 using CleanUser.Application.Users.Commands.PatchUser;
@@ -26,15 +27,18 @@ public sealed class ConcurrentCommandTests(ModuleHost host) : IClassFixture<Modu
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // The first command has written the name and keeps its transaction open a moment longer.
-        var holder = HoldTransactionAsync(first, written, async (user, uniqueness, ct) =>
-            await user.ChangeUsernameAsync(Username.FromStored(wanted), uniqueness, ct));
+        var holder = HoldTransactionAsync(first, written, (user, _, _) =>
+        {
+            user.ChangeUsername(Username.FromStored(wanted));
+            return Task.CompletedTask;
+        });
         await written.Task;
 
         // The second sees the name free (nothing is committed yet) and goes on: PostgreSQL makes its write wait on
         // the unique index and then refuses it (23505); SQLite makes its transaction wait for the writer, after which
         // the name is taken. Either way: UsernameAlreadyTaken, the 400 unique of the API, never a database error.
         var refused = await Assert.ThrowsAsync<UsernameAlreadyTakenException>(() =>
-            SendAsSystemAsync(new PatchUserCommand(second) { Username = wanted }));
+            SendAsSystemAsync(new PatchUserCommand(second, ProfilePatch.Of(("username", wanted)))));
         await holder;
 
         Assert.Equal(RuleCodes.Unique, refused.Violation.Code);
@@ -51,14 +55,14 @@ public sealed class ConcurrentCommandTests(ModuleHost host) : IClassFixture<Modu
 
         var holder = HoldTransactionAsync(id, written, (user, _, _) =>
         {
-            user.UpdateProfile(new ProfileChanges { Bio = "from the first" });
+            user.Edit(("bio", "from the first"));
             return Task.CompletedTask;
         });
         await written.Task;
 
         // PostgreSQL: the second waits for the row lock the first holds, then loads the committed row. SQLite: it
         // waits for the writer. Neither needs the optimistic-concurrency retry, and nothing is lost.
-        await SendAsSystemAsync(new PatchUserCommand(id) { Location = "from the second" });
+        await SendAsSystemAsync(new PatchUserCommand(id, ProfilePatch.Of(("location", "from the second"))));
         await holder;
 
         Assert.Equal(before with { Bio = "from the first", Location = "from the second", Version = before.Version + 2 },

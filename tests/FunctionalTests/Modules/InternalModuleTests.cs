@@ -1,3 +1,4 @@
+using CleanUser.Tests.Support;
 using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Security;
@@ -48,7 +49,7 @@ public sealed class InternalModuleTests(ModuleHost host) : IClassFixture<ModuleH
         var before = await TestUsers.ReadAsync(host.Services, id);
         var username = TestUsers.UniqueName("Module");
 
-        var result = await SendAsync(new PatchUserCommand(id) { Bio = "Set by a module", Gender = "male", Username = username }, Caller.System);
+        var result = await SendAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", "Set by a module"), ("gender", "male"), ("username", username))), Caller.System);
 
         Assert.Null(result.Error);
         Assert.Equal("Set by a module", result.User!.Bio);
@@ -62,13 +63,9 @@ public sealed class InternalModuleTests(ModuleHost host) : IClassFixture<ModuleH
         var id = await TestUsers.InsertAsync(host.Services, shape: TestUsers.MakeRich);
         var before = await TestUsers.ReadAsync(host.Services, id);
 
-        var result = await SendAsync(new PatchUserCommand(id)
-        {
-            Username = "admin",
-            Bio = new string('b', 5001),
-            Gender = "robot",
-            Avatar = "https://elsewhere.example/a.png",
-        }, Caller.System);
+        var result = await SendAsync(new PatchUserCommand(id, ProfilePatch.Of(
+            ("username", "admin"), ("bio", new string('b', 5001)), ("gender", "robot"), ("avatar", "https://elsewhere.example/a.png"))),
+            Caller.System);
 
         var validation = Assert.IsType<ValidationException>(result.Error);
         Assert.Equal(
@@ -83,7 +80,7 @@ public sealed class InternalModuleTests(ModuleHost host) : IClassFixture<ModuleH
         var id = await TestUsers.InsertAsync(host.Services);
         var before = await TestUsers.ReadAsync(host.Services, id);
 
-        var result = await SendAsync(new PatchUserCommand(id) { Bio = "anonymous" }, caller: null);
+        var result = await SendAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", "anonymous"))), caller: null);
 
         Assert.IsType<NotAuthenticatedException>(result.Error);
         Assert.Equal(before, await TestUsers.ReadAsync(host.Services, id));
@@ -96,7 +93,7 @@ public sealed class InternalModuleTests(ModuleHost host) : IClassFixture<ModuleH
         var other = await TestUsers.InsertAsync(host.Services);
         var before = await TestUsers.ReadAsync(host.Services, id);
 
-        var result = await SendAsync(new PatchUserCommand(id) { Bio = "not mine" }, Caller.ForUser(other));
+        var result = await SendAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", "not mine"))), Caller.ForUser(other));
 
         Assert.IsType<ForbiddenException>(result.Error);
         Assert.Equal(before, await TestUsers.ReadAsync(host.Services, id));
@@ -108,7 +105,7 @@ public sealed class InternalModuleTests(ModuleHost host) : IClassFixture<ModuleH
         var id = await TestUsers.InsertAsync(host.Services, shape: u => u.Block());
         var before = await TestUsers.ReadAsync(host.Services, id);
 
-        var result = await SendAsync(new PatchUserCommand(id) { Bio = "forced" }, Caller.System);
+        var result = await SendAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", "forced"))), Caller.System);
 
         Assert.Equal(RuleCodes.AccountBlocked, Assert.IsType<AccountNotEditableException>(result.Error).Violation.Code);
         Assert.Equal(before, await TestUsers.ReadAsync(host.Services, id));
@@ -130,7 +127,7 @@ public sealed class InternalModuleTests(ModuleHost host) : IClassFixture<ModuleH
             var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => unitOfWork.ExecuteInTransactionAsync<int>(async ct =>
             {
                 var user = await users.GetByIdAsync(id, ct);
-                user!.UpdateProfile(new ProfileChanges { Bio = "never committed", Location = "Nowhere" });
+                user!.Edit(("bio", "never committed"), ("location", "Nowhere"));
                 await unitOfWork.SaveChangesAsync(ct);
                 // The write really reached the database, inside the transaction...
                 seenInsideTransaction = await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.Bio).SingleAsync(ct);

@@ -1,3 +1,4 @@
+using CleanUser.Tests.Support;
 using System.Net;
 using CleanUser.Domain.Users;
 using CleanUser.FunctionalTests.Infrastructure;
@@ -214,7 +215,7 @@ public sealed class PatchValidationTests(CleanUserFactory factory) : IClassFixtu
     [InlineData(" unspecified ", Gender.Unspecified, "Unspecified")]
     public async Task Gender_is_matched_case_insensitively_and_stored_canonical(string sent, Gender stored, string shown)
     {
-        var id = await factory.CreateUserAsync(shape: u => u.UpdateProfile(new ProfileChanges { Gender = Gender.Female, Bio = "x" }));
+        var id = await factory.CreateUserAsync(shape: u => u.Edit(("gender", "Female"), ("bio", "x")));
         var before = await factory.ReadUserAsync(id);
         using var client = factory.ClientFor(id);
 
