@@ -100,11 +100,18 @@ public sealed class User
     {
         ArgumentNullException.ThrowIfNull(changes);
         EnsureEditable();
-        if (changes.RealName.HasValue) RealName = Checked(changes.RealName.Value, RealNameRule.Field);
-        if (changes.Bio.HasValue) Bio = Checked(changes.Bio.Value, BioRule.Field);
-        if (changes.Location.HasValue) Location = Checked(changes.Location.Value, LocationRule.Field);
-        if (changes.Description.HasValue) Description = Checked(changes.Description.Value, DescriptionRule.Field);
-        if (changes.Website.HasValue) Website = Checked(changes.Website.Value, UserFields.Website);
+        // Check every text before changing anything, so a misplaced one leaves the profile untouched.
+        var realName = changes.RealName.Map(t => Checked(t, RealNameRule.Field));
+        var bio = changes.Bio.Map(t => Checked(t, BioRule.Field));
+        var location = changes.Location.Map(t => Checked(t, LocationRule.Field));
+        var description = changes.Description.Map(t => Checked(t, DescriptionRule.Field));
+        var website = changes.Website.Map(t => Checked(t, UserFields.Website));
+
+        if (realName.HasValue) RealName = realName.Value;
+        if (bio.HasValue) Bio = bio.Value;
+        if (location.HasValue) Location = location.Value;
+        if (description.HasValue) Description = description.Value;
+        if (website.HasValue) Website = website.Value;
         if (changes.LocationLatLng.HasValue) LocationLatLng = changes.LocationLatLng.Value;
         if (changes.PositionLatLng.HasValue) PositionLatLng = changes.PositionLatLng.Value;
         if (changes.DateOfBirth.HasValue) DateOfBirth = changes.DateOfBirth.Value;
@@ -112,8 +119,11 @@ public sealed class User
     }
 
     /// <summary>Text made by another field's rule (say, a bio for the 50-character description) is a bug, not input.</summary>
-    private static string Checked(ProfileText text, string field) =>
-        text.Field == field ? text.Value : throw new ArgumentException($"Text checked for '{text.Field}' cannot be stored in '{field}'.", nameof(text));
+    private static string Checked(ProfileText text, string field)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Field == field ? text.Value : throw new ArgumentException($"Text checked for '{text.Field}' cannot be stored in '{field}'.", nameof(text));
+    }
 
     /// <summary>Replaces or (with <c>null</c>) removes the avatar; raises <see cref="UserAvatarChanged"/> only on a real change.</summary>
     public void ChangeAvatar(string? avatar, DateTimeOffset now)
