@@ -1,3 +1,4 @@
+using CleanUser.Domain.Common;
 using CleanUser.Domain.Users;
 
 namespace CleanUser.Domain.UnitTests.Fakes;
@@ -10,6 +11,14 @@ internal static class TestUsers
     public static readonly DateTimeOffset Now = new(2025, 6, 7, 8, 9, 10, TimeSpan.Zero);
 
     public static User Alice() => User.Register(Username.FromStored("alice"), Joined);
+
+    /// <summary>Alice with every profile field set from <see cref="TestProfiles.FilledIn"/>.</summary>
+    public static User FilledInAlice()
+    {
+        var user = Alice();
+        user.UpdateProfile(TestProfiles.FilledIn);
+        return user;
+    }
 
     public static User Blocked()
     {
@@ -26,14 +35,38 @@ internal static class TestUsers
     }
 }
 
-/// <summary>A uniqueness checker with a fixed answer that remembers what it was asked.</summary>
-internal sealed class FakeUniquenessChecker(params string[] takenNames) : IUsernameUniquenessChecker
+/// <summary>Profile changes shared by the aggregate tests; every text is made by its field's rule, as the application does.</summary>
+internal static class TestProfiles
 {
-    public List<(Username Username, long UserId)> Calls { get; } = [];
+    public static readonly GeoPoint Milan = GeoPoint.Parse("45.4642,9.19", UserFields.LocationLatLng);
 
-    public Task<bool> IsTakenByAnotherUserAsync(Username username, long userId, CancellationToken cancellationToken)
+    public static readonly DateOnly Birthday = new(1990, 5, 4);
+
+    /// <summary>Every field set to a value other than its default.</summary>
+    public static ProfileChanges FilledIn { get; } = new()
     {
-        Calls.Add((username, userId));
-        return Task.FromResult(takenNames.Any(n => Username.Normalize(n) == username.Normalized));
-    }
+        RealName = User.RealNameRule.Create("Alice Liddell"),
+        Bio = User.BioRule.Create("Curious."),
+        Location = User.LocationRule.Create("Milan"),
+        LocationLatLng = Milan,
+        PositionLatLng = Milan,
+        DateOfBirth = Birthday,
+        Description = User.DescriptionRule.Create("Explorer"),
+        Gender = Gender.Female,
+        Website = Website.Create("https://alice.example"),
+    };
+
+    /// <summary>Every field reset: empty text (a rule makes it from <c>null</c>), no point, no date, gender unspecified.</summary>
+    public static ProfileChanges Reset { get; } = new()
+    {
+        RealName = User.RealNameRule.Create(null),
+        Bio = User.BioRule.Create(null),
+        Location = User.LocationRule.Create(null),
+        LocationLatLng = Optional<GeoPoint?>.Of(null),
+        PositionLatLng = Optional<GeoPoint?>.Of(null),
+        DateOfBirth = Optional<DateOnly?>.Of(null),
+        Description = User.DescriptionRule.Create(null),
+        Gender = Gender.Unspecified,
+        Website = Website.Create(null),
+    };
 }

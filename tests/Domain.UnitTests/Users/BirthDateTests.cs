@@ -12,9 +12,9 @@ public class BirthDateTests
     [InlineData(" 1990-05-04 ", 1990, 5, 4)]
     [InlineData("2020-02-29", 2020, 2, 29)]
     [InlineData("2000-02-29", 2000, 2, 29)]
-    public void A_real_past_date_in_iso_format_is_valid(string raw, int year, int month, int day)
+    public void A_real_date_in_iso_format_is_valid(string raw, int year, int month, int day)
     {
-        Assert.True(BirthDate.TryParse(raw, Today, out var date, out var violation));
+        Assert.True(BirthDate.TryParse(raw, out var date, out var violation));
 
         Assert.Null(violation);
         Assert.Equal(new DateOnly(year, month, day), date);
@@ -46,34 +46,37 @@ public class BirthDateTests
     public void A_date_before_1900_is_invalid() => AssertInvalid("1899-12-31");
 
     [Fact]
-    public void The_first_day_of_1900_is_valid() => Assert.True(BirthDate.TryParse("1900-01-01", Today, out _, out _));
+    public void The_first_day_of_1900_is_valid() => Assert.True(BirthDate.TryParse("1900-01-01", out _, out _));
 
     [Fact]
-    public void Today_is_valid()
+    public void Parsing_leaves_the_future_to_the_check_against_today()
     {
-        Assert.True(BirthDate.TryParse("2025-06-07", Today, out var date, out _));
+        Assert.True(BirthDate.TryParse("2999-01-01", out var date, out _));
 
-        Assert.Equal(Today, date);
+        Assert.NotNull(BirthDate.CheckNotInFuture(date, Today));
     }
 
     [Fact]
-    public void Tomorrow_is_invalid() => AssertInvalid("2025-06-08");
+    public void Null_text_is_refused() => Assert.Throws<ArgumentNullException>(() => BirthDate.TryParse(null!, out _, out _));
 
     [Fact]
-    public void Parse_throws_for_the_date_of_birth_field()
+    public void Today_is_not_in_the_future() => Assert.Null(BirthDate.CheckNotInFuture(Today, Today));
+
+    [Fact]
+    public void A_past_date_is_not_in_the_future() => Assert.Null(BirthDate.CheckNotInFuture(new DateOnly(1900, 1, 1), Today));
+
+    [Fact]
+    public void Tomorrow_is_in_the_future_and_invalid()
     {
-        var exception = Assert.Throws<InvalidValueException>(() => BirthDate.Parse("2025-06-08", Today));
+        var violation = BirthDate.CheckNotInFuture(Today.AddDays(1), Today);
 
-        Assert.Equal(UserFields.DateOfBirth, exception.Field);
-        Assert.Equal(RuleCodes.Invalid, exception.Violation.Code);
+        Assert.Equal(RuleCodes.Invalid, violation?.Code);
+        Assert.Equal("Date of birth cannot be in the future.", violation?.Message);
     }
-
-    [Fact]
-    public void Parse_returns_the_date() => Assert.Equal(new DateOnly(1990, 5, 4), BirthDate.Parse("1990-05-04", Today));
 
     private static void AssertInvalid(string raw)
     {
-        Assert.False(BirthDate.TryParse(raw, Today, out _, out var violation));
+        Assert.False(BirthDate.TryParse(raw, out _, out var violation));
 
         Assert.Equal(RuleCodes.Invalid, violation!.Code);
     }

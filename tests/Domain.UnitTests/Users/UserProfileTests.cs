@@ -4,29 +4,80 @@ using CleanUser.Domain.Users;
 
 namespace CleanUser.Domain.UnitTests.Users;
 
+/// <summary>
+/// Updating the profile. Values arrive already valid (the rules are tested on their own: TextRuleTests,
+/// WebsiteTests, GeoPointTests, BirthDateTests, GenderChoiceTests); the aggregate sets what it is given, keeps
+/// what it is not, and refuses text made by another field's rule.
+/// </summary>
 public class UserProfileTests
 {
-    private static readonly GeoPoint Milan = GeoPoint.Parse("45.4642,9.19", UserFields.LocationLatLng);
+    private static readonly GeoPoint Milan = TestProfiles.Milan;
 
-    private static User FilledIn()
+    /// <summary>The wire names of the five text fields (docs/api.md#fields).</summary>
+    private static readonly string[] TextFieldNames = ["real_name", "bio", "location", "description", "website"];
+
+    public static TheoryData<string> TextFields => new(TextFieldNames);
+
+    /// <summary>Every text field paired with every other text field, whose rule made the text.</summary>
+    public static TheoryData<string, string> TextFieldsWithAnotherFieldsRule
     {
-        var user = TestUsers.Alice();
-        user.UpdateProfile(new ProfileChanges
+        get
         {
-            RealName = "Alice Liddell",
-            Bio = "Curious.",
-            Location = "Milan",
-            LocationLatLng = Milan,
-            PositionLatLng = Milan,
-            DateOfBirth = new DateOnly(1990, 5, 4),
-            Description = "Explorer",
-            Gender = Gender.Female,
-            Website = "https://alice.example",
-        });
-        return user;
+            var data = new TheoryData<string, string>();
+            foreach (var target in TextFieldNames)
+            {
+                foreach (var other in TextFieldNames.Where(o => o != target))
+                {
+                    data.Add(target, other);
+                }
+            }
+
+            return data;
+        }
     }
 
-    private static string Repeat(string text, int count) => string.Concat(Enumerable.Repeat(text, count));
+    private static ProfileText TextFor(string field, string? raw) => field switch
+    {
+        "real_name" => User.RealNameRule.Create(raw),
+        "bio" => User.BioRule.Create(raw),
+        "location" => User.LocationRule.Create(raw),
+        "description" => User.DescriptionRule.Create(raw),
+        "website" => Website.Create(raw),
+        _ => throw new ArgumentOutOfRangeException(nameof(field)),
+    };
+
+    private static ProfileChanges ChangeOf(string field, ProfileText text) => field switch
+    {
+        "real_name" => new ProfileChanges { RealName = text },
+        "bio" => new ProfileChanges { Bio = text },
+        "location" => new ProfileChanges { Location = text },
+        "description" => new ProfileChanges { Description = text },
+        "website" => new ProfileChanges { Website = text },
+        _ => throw new ArgumentOutOfRangeException(nameof(field)),
+    };
+
+    private static string ValueOf(User user, string field) => field switch
+    {
+        "real_name" => user.RealName,
+        "bio" => user.Bio,
+        "location" => user.Location,
+        "description" => user.Description,
+        "website" => user.Website,
+        _ => throw new ArgumentOutOfRangeException(nameof(field)),
+    };
+
+    private static void AssertFilledIn(User user)
+    {
+        Assert.Equal("Alice Liddell", user.RealName);
+        Assert.Equal("Curious.", user.Bio);
+        Assert.Equal("Milan", user.Location);
+        Assert.Equal(Milan, user.LocationLatLng);
+        Assert.Equal(Milan, user.PositionLatLng);
+        Assert.Equal(TestProfiles.Birthday, user.DateOfBirth);
+        Assert.Equal("Explorer", user.Description);
+        Assert.Equal(Gender.Female, user.Gender);
+        Assert.Equal("https://alice.example", user.Website);
+    }
 
     [Fact]
     public void A_registered_user_has_the_default_profile()
@@ -55,32 +106,41 @@ public class UserProfileTests
     [Fact]
     public void Updating_the_profile_sets_every_field_given()
     {
-        var user = FilledIn();
+        var user = TestUsers.Alice();
 
-        Assert.Equal("Alice Liddell", user.RealName);
-        Assert.Equal("Curious.", user.Bio);
-        Assert.Equal("Milan", user.Location);
-        Assert.Equal(Milan, user.LocationLatLng);
-        Assert.Equal(Milan, user.PositionLatLng);
-        Assert.Equal(new DateOnly(1990, 5, 4), user.DateOfBirth);
-        Assert.Equal("Explorer", user.Description);
-        Assert.Equal(Gender.Female, user.Gender);
-        Assert.Equal("https://alice.example", user.Website);
+        user.UpdateProfile(TestProfiles.FilledIn);
+
+        AssertFilledIn(user);
+    }
+
+    [Fact]
+    public void Text_is_stored_as_its_rule_made_it()
+    {
+        var user = TestUsers.Alice();
+
+        user.UpdateProfile(new ProfileChanges
+        {
+            RealName = User.RealNameRule.Create("  Alice  "),
+            Website = Website.Create(" https://a.example "),
+        });
+
+        Assert.Equal("Alice", user.RealName);
+        Assert.Equal("https://a.example", user.Website);
     }
 
     [Fact]
     public void Absent_fields_keep_their_values()
     {
-        var user = FilledIn();
+        var user = TestUsers.FilledInAlice();
 
-        user.UpdateProfile(new ProfileChanges { Bio = "Changed." });
+        user.UpdateProfile(new ProfileChanges { Bio = User.BioRule.Create("Changed.") });
 
         Assert.Equal("Changed.", user.Bio);
         Assert.Equal("Alice Liddell", user.RealName);
         Assert.Equal("Milan", user.Location);
         Assert.Equal(Milan, user.LocationLatLng);
         Assert.Equal(Milan, user.PositionLatLng);
-        Assert.Equal(new DateOnly(1990, 5, 4), user.DateOfBirth);
+        Assert.Equal(TestProfiles.Birthday, user.DateOfBirth);
         Assert.Equal("Explorer", user.Description);
         Assert.Equal(Gender.Female, user.Gender);
         Assert.Equal("https://alice.example", user.Website);
@@ -89,32 +149,19 @@ public class UserProfileTests
     [Fact]
     public void An_empty_change_set_changes_nothing()
     {
-        var user = FilledIn();
+        var user = TestUsers.FilledInAlice();
 
         user.UpdateProfile(new ProfileChanges());
 
-        Assert.Equal("Alice Liddell", user.RealName);
-        Assert.Equal("https://alice.example", user.Website);
-        Assert.Equal(Gender.Female, user.Gender);
+        AssertFilledIn(user);
     }
 
     [Fact]
-    public void Null_resets_every_field_to_its_default()
+    public void Null_and_empty_values_reset_every_field_to_its_default()
     {
-        var user = FilledIn();
+        var user = TestUsers.FilledInAlice();
 
-        user.UpdateProfile(new ProfileChanges
-        {
-            RealName = Optional<string?>.Of(null),
-            Bio = Optional<string?>.Of(null),
-            Location = Optional<string?>.Of(null),
-            LocationLatLng = Optional<GeoPoint?>.Of(null),
-            PositionLatLng = Optional<GeoPoint?>.Of(null),
-            DateOfBirth = Optional<DateOnly?>.Of(null),
-            Description = Optional<string?>.Of(null),
-            Gender = Gender.Unspecified,
-            Website = Optional<string?>.Of(null),
-        });
+        user.UpdateProfile(TestProfiles.Reset);
 
         Assert.Equal(string.Empty, user.RealName);
         Assert.Equal(string.Empty, user.Bio);
@@ -127,216 +174,59 @@ public class UserProfileTests
         Assert.Equal(string.Empty, user.Website);
     }
 
-    [Fact]
-    public void Text_fields_are_stored_trimmed()
-    {
-        var user = TestUsers.Alice();
-
-        user.UpdateProfile(new ProfileChanges
-        {
-            RealName = "  Alice  ",
-            Bio = "\n Hello \n",
-            Location = " Milan\t",
-            Description = " Hi ",
-            Website = "  https://alice.example  ",
-        });
-
-        Assert.Equal("Alice", user.RealName);
-        Assert.Equal("Hello", user.Bio);
-        Assert.Equal("Milan", user.Location);
-        Assert.Equal("Hi", user.Description);
-        Assert.Equal("https://alice.example", user.Website);
-    }
-
-    [Fact]
-    public void Description_of_50_emoji_is_accepted()
-    {
-        var user = TestUsers.Alice();
-        var fiftyEmoji = Repeat("🎉", 50);
-
-        user.UpdateProfile(new ProfileChanges { Description = fiftyEmoji });
-
-        Assert.Equal(fiftyEmoji, user.Description);
-    }
-
-    [Fact]
-    public void Description_of_51_emoji_is_too_long()
-    {
-        var user = TestUsers.Alice();
-
-        var exception = Assert.Throws<InvalidValueException>(() =>
-            user.UpdateProfile(new ProfileChanges { Description = Repeat("🎉", 51) }));
-
-        Assert.Equal(UserFields.Description, exception.Field);
-        Assert.Equal(RuleCodes.MaxLength, exception.Violation.Code);
-    }
-
-    public static TheoryData<string, int> TextFieldLimits => new()
-    {
-        { UserFields.RealName, 255 },
-        { UserFields.Bio, 5000 },
-        { UserFields.Location, 100 },
-        { UserFields.Description, 50 },
-    };
-
-    private static ProfileChanges ChangeOf(string field, string? value) => field switch
-    {
-        UserFields.RealName => new ProfileChanges { RealName = value },
-        UserFields.Bio => new ProfileChanges { Bio = value },
-        UserFields.Location => new ProfileChanges { Location = value },
-        UserFields.Description => new ProfileChanges { Description = value },
-        UserFields.Website => new ProfileChanges { Website = value },
-        _ => throw new ArgumentOutOfRangeException(nameof(field)),
-    };
-
-    private static string ValueOf(User user, string field) => field switch
-    {
-        UserFields.RealName => user.RealName,
-        UserFields.Bio => user.Bio,
-        UserFields.Location => user.Location,
-        UserFields.Description => user.Description,
-        UserFields.Website => user.Website,
-        _ => throw new ArgumentOutOfRangeException(nameof(field)),
-    };
-
     [Theory]
-    [MemberData(nameof(TextFieldLimits))]
-    public void Text_field_at_its_maximum_length_is_accepted(string field, int maxLength)
+    [MemberData(nameof(TextFields))]
+    public void Text_made_from_null_resets_the_field_to_empty(string field)
     {
-        var user = TestUsers.Alice();
-        var value = Repeat("é", maxLength);
+        var user = TestUsers.FilledInAlice();
 
-        user.UpdateProfile(ChangeOf(field, value));
-
-        Assert.Equal(value, ValueOf(user, field));
-    }
-
-    [Theory]
-    [MemberData(nameof(TextFieldLimits))]
-    public void Text_field_one_code_point_over_its_maximum_is_refused(string field, int maxLength)
-    {
-        var user = TestUsers.Alice();
-
-        var exception = Assert.Throws<InvalidValueException>(() => user.UpdateProfile(ChangeOf(field, Repeat("😀", maxLength + 1))));
-
-        Assert.Equal(field, exception.Field);
-        Assert.Equal(RuleCodes.MaxLength, exception.Violation.Code);
-    }
-
-    [Fact]
-    public void Bio_may_have_several_lines()
-    {
-        var user = TestUsers.Alice();
-
-        user.UpdateProfile(new ProfileChanges { Bio = "first line\nsecond line\r\nthird" });
-
-        Assert.Equal("first line\nsecond line\r\nthird", user.Bio);
-    }
-
-    [Theory]
-    [InlineData(UserFields.RealName)]
-    [InlineData(UserFields.Location)]
-    [InlineData(UserFields.Description)]
-    public void Single_line_field_refuses_a_newline_as_invalid(string field)
-    {
-        var user = TestUsers.Alice();
-
-        var exception = Assert.Throws<InvalidValueException>(() => user.UpdateProfile(ChangeOf(field, "one\ntwo")));
-
-        Assert.Equal(field, exception.Field);
-        Assert.Equal(RuleCodes.Invalid, exception.Violation.Code);
-    }
-
-    [Theory]
-    [InlineData(UserFields.RealName)]
-    [InlineData(UserFields.Bio)]
-    [InlineData(UserFields.Location)]
-    [InlineData(UserFields.Description)]
-    public void Text_field_refuses_a_null_character(string field)
-    {
-        var user = TestUsers.Alice();
-
-        var exception = Assert.Throws<InvalidValueException>(() => user.UpdateProfile(ChangeOf(field, "a\0b")));
-
-        Assert.Equal(field, exception.Field);
-        Assert.Equal(RuleCodes.NullCharactersNotAllowed, exception.Violation.Code);
-    }
-
-    [Fact]
-    public void Website_refuses_a_null_character() =>
-        Assert.Equal(UserFields.Website, Assert.Throws<InvalidValueException>(() =>
-            TestUsers.Alice().UpdateProfile(new ProfileChanges { Website = "https://a.example/\0" })).Field);
-
-    [Theory]
-    [InlineData(UserFields.RealName)]
-    [InlineData(UserFields.Bio)]
-    [InlineData(UserFields.Location)]
-    [InlineData(UserFields.Description)]
-    [InlineData(UserFields.Website)]
-    public void Null_text_resets_the_field_to_empty(string field)
-    {
-        var user = FilledIn();
-
-        user.UpdateProfile(ChangeOf(field, null));
+        user.UpdateProfile(ChangeOf(field, TextFor(field, null)));
 
         Assert.Equal(string.Empty, ValueOf(user, field));
     }
 
-    [Fact]
-    public void Invalid_website_is_refused_for_the_website_field()
+    [Theory]
+    [MemberData(nameof(TextFields))]
+    public void Text_made_from_blank_resets_the_field_to_empty(string field)
     {
-        var exception = Assert.Throws<InvalidValueException>(() =>
-            TestUsers.Alice().UpdateProfile(new ProfileChanges { Website = "ftp://alice.example" }));
+        var user = TestUsers.FilledInAlice();
 
-        Assert.Equal(UserFields.Website, exception.Field);
-        Assert.Equal(RuleCodes.Invalid, exception.Violation.Code);
+        user.UpdateProfile(ChangeOf(field, TextFor(field, "   ")));
+
+        Assert.Equal(string.Empty, ValueOf(user, field));
     }
 
-    public static TheoryData<string> OneBadValue => new()
-    {
-        UserFields.RealName,
-        UserFields.Bio,
-        UserFields.Location,
-        UserFields.Description,
-        UserFields.Website,
-    };
-
     [Theory]
-    [MemberData(nameof(OneBadValue))]
-    public void An_update_with_one_invalid_value_changes_nothing_at_all(string badField)
+    [MemberData(nameof(TextFieldsWithAnotherFieldsRule))]
+    public void Text_made_by_another_fields_rule_is_refused(string field, string madeFor)
     {
-        var user = FilledIn();
-        var changes = new ProfileChanges
-        {
-            RealName = badField == UserFields.RealName ? "bad\nname" : "Alice Pleasance",
-            Bio = badField == UserFields.Bio ? "bad\0bio" : "New bio",
-            Location = badField == UserFields.Location ? new string('x', 101) : "Oxford",
-            LocationLatLng = Optional<GeoPoint?>.Of(null),
-            PositionLatLng = Optional<GeoPoint?>.Of(null),
-            DateOfBirth = new DateOnly(2000, 1, 1),
-            Description = badField == UserFields.Description ? new string('x', 51) : "Dreamer",
-            Gender = Gender.Male,
-            Website = badField == UserFields.Website ? "not a url" : "https://other.example",
-        };
+        var user = TestUsers.FilledInAlice();
+        var before = ValueOf(user, field);
 
-        var exception = Assert.Throws<InvalidValueException>(() => user.UpdateProfile(changes));
+        var exception = Assert.Throws<ArgumentException>(() => user.UpdateProfile(ChangeOf(field, TextFor(madeFor, ""))));
 
-        Assert.Equal(badField, exception.Field);
-        Assert.Equal("Alice Liddell", user.RealName);
-        Assert.Equal("Curious.", user.Bio);
-        Assert.Equal("Milan", user.Location);
-        Assert.Equal(Milan, user.LocationLatLng);
-        Assert.Equal(Milan, user.PositionLatLng);
-        Assert.Equal(new DateOnly(1990, 5, 4), user.DateOfBirth);
+        Assert.Contains($"'{madeFor}'", exception.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{field}'", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(before, ValueOf(user, field));
+    }
+
+    [Fact]
+    public void A_bio_cannot_be_stored_as_the_description_even_if_it_would_fit()
+    {
+        var user = TestUsers.FilledInAlice();
+
+        var bioForTheDescription = new ProfileChanges { Description = User.BioRule.Create("Short") };
+
+        Assert.Throws<ArgumentException>(() => user.UpdateProfile(bioForTheDescription));
         Assert.Equal("Explorer", user.Description);
-        Assert.Equal(Gender.Female, user.Gender);
-        Assert.Equal("https://alice.example", user.Website);
     }
 
     [Fact]
     public void Updating_the_profile_raises_no_domain_event()
     {
-        var user = FilledIn();
+        var user = TestUsers.FilledInAlice();
+
+        user.UpdateProfile(TestProfiles.Reset);
 
         Assert.Empty(user.DomainEvents);
     }

@@ -1,96 +1,74 @@
-using CleanUser.Domain.Common;
 using CleanUser.Domain.UnitTests.Fakes;
 using CleanUser.Domain.Users;
 
 namespace CleanUser.Domain.UnitTests.Users;
 
+/// <summary>
+/// Renaming. The name arrives well-formed; whether it is reserved or taken was asked before the aggregate is
+/// called (the application validator, and the unique index as the last guard).
+/// </summary>
 public class UserUsernameTests
 {
     [Fact]
-    public async Task A_free_username_is_taken()
+    public void A_new_username_replaces_the_old_one()
     {
         var user = TestUsers.Alice();
-        var checker = new FakeUniquenessChecker();
 
-        await user.ChangeUsernameAsync(Username.FromStored("bob"), checker, CancellationToken.None);
+        user.ChangeUsername(Username.Create("bob"));
 
         Assert.Equal("bob", user.Username.Value);
-        var (asked, userId) = Assert.Single(checker.Calls);
-        Assert.Equal("bob", asked.Value);
-        Assert.Equal(user.Id, userId);
+        Assert.Equal("bob", user.Username.Normalized);
     }
 
     [Fact]
-    public async Task A_username_held_by_another_user_is_refused_with_code_unique()
+    public void Changing_only_the_case_of_the_own_username_is_a_rename()
     {
         var user = TestUsers.Alice();
 
-        var exception = await Assert.ThrowsAsync<UsernameAlreadyTakenException>(() =>
-            user.ChangeUsernameAsync(Username.FromStored("bob"), new FakeUniquenessChecker("bob"), CancellationToken.None));
-
-        Assert.Equal(UserFields.Username, exception.Field);
-        Assert.Equal(RuleCodes.Unique, exception.Violation.Code);
-        Assert.IsAssignableFrom<InvalidValueException>(exception);
-        Assert.Equal("alice", user.Username.Value);
-    }
-
-    [Fact]
-    public async Task A_username_held_by_another_user_in_another_case_is_refused()
-    {
-        var user = TestUsers.Alice();
-
-        await Assert.ThrowsAsync<UsernameAlreadyTakenException>(() =>
-            user.ChangeUsernameAsync(Username.FromStored("BOB"), new FakeUniquenessChecker("bob"), CancellationToken.None));
-
-        Assert.Equal("alice", user.Username.Value);
-    }
-
-    [Fact]
-    public async Task Changing_only_the_case_of_the_own_username_is_allowed_without_asking_the_checker()
-    {
-        var user = TestUsers.Alice();
-        var checker = new FakeUniquenessChecker("alice"); // would say "taken" if it were asked
-
-        await user.ChangeUsernameAsync(Username.FromStored("Alice"), checker, CancellationToken.None);
+        user.ChangeUsername(Username.Create("Alice"));
 
         Assert.Equal("Alice", user.Username.Value);
         Assert.Equal("alice", user.Username.Normalized);
-        Assert.Empty(checker.Calls);
     }
 
     [Fact]
-    public async Task Setting_the_same_username_is_a_no_op()
+    public void Setting_the_same_username_keeps_it_and_raises_no_event()
     {
         var user = TestUsers.Alice();
-        var before = user.Username;
-        var checker = new FakeUniquenessChecker("alice");
 
-        await user.ChangeUsernameAsync(Username.FromStored("alice"), checker, CancellationToken.None);
+        user.ChangeUsername(Username.Create("alice"));
 
-        Assert.Same(before, user.Username);
-        Assert.Empty(checker.Calls);
+        Assert.Equal("alice", user.Username.Value);
         Assert.Empty(user.DomainEvents);
     }
 
     [Fact]
-    public async Task The_cancellation_token_is_passed_to_the_checker()
+    public void Renaming_raises_no_domain_event()
     {
-        using var cancellation = new CancellationTokenSource();
-        var checker = new TokenRecordingChecker();
+        var user = TestUsers.Alice();
 
-        await TestUsers.Alice().ChangeUsernameAsync(Username.FromStored("bob"), checker, cancellation.Token);
+        user.ChangeUsername(Username.Create("bob"));
 
-        Assert.Equal(cancellation.Token, checker.Token);
+        Assert.Empty(user.DomainEvents);
     }
 
-    private sealed class TokenRecordingChecker : IUsernameUniquenessChecker
+    [Fact]
+    public void Renaming_leaves_the_profile_as_it_was()
     {
-        public CancellationToken Token { get; private set; }
+        var user = TestUsers.FilledInAlice();
 
-        public Task<bool> IsTakenByAnotherUserAsync(Username username, long userId, CancellationToken cancellationToken)
-        {
-            Token = cancellationToken;
-            return Task.FromResult(false);
-        }
+        user.ChangeUsername(Username.Create("bob"));
+
+        Assert.Equal("Alice Liddell", user.RealName);
+        Assert.Equal("https://alice.example", user.Website);
+    }
+
+    [Fact]
+    public void No_username_is_refused()
+    {
+        var user = TestUsers.Alice();
+
+        Assert.Throws<ArgumentNullException>(() => user.ChangeUsername(null!));
+        Assert.Equal("alice", user.Username.Value);
     }
 }

@@ -5,6 +5,8 @@ namespace CleanUser.Domain.UnitTests.Users;
 
 public class WebsiteTests
 {
+    private const string Prefix = "https://example.com/";
+
     [Theory]
     [InlineData("http://example.com")]
     [InlineData("https://example.com")]
@@ -15,14 +17,18 @@ public class WebsiteTests
     [InlineData("http://127.0.0.1:8080")]
     public void An_absolute_http_or_https_url_with_a_host_is_valid(string raw)
     {
-        Assert.True(Website.TryNormalize(raw, out var value, out var violation));
+        Assert.True(Website.TryCreate(raw, out var website, out var violation));
 
         Assert.Null(violation);
-        Assert.Equal(raw, value);
+        Assert.Equal(raw, website.Value);
     }
 
     [Fact]
-    public void Website_is_trimmed() => Assert.Equal("https://example.com", Website.Normalize("  https://example.com \n"));
+    public void A_website_is_text_of_the_website_field() =>
+        Assert.Equal(UserFields.Website, Website.Create("https://example.com").Field);
+
+    [Fact]
+    public void Website_is_trimmed() => Assert.Equal("https://example.com", Website.Create("  https://example.com \n").Value);
 
     [Theory]
     [InlineData("ftp://x")]
@@ -39,31 +45,38 @@ public class WebsiteTests
     [InlineData("http://exa mple.com")]
     [InlineData("https://example.com/a b")]
     [InlineData("https://example.com/\tb")]
+    [InlineData("https://a.example/\0")]
     [InlineData("not a url")]
     public void Anything_but_an_absolute_http_url_with_a_host_is_invalid(string raw)
     {
-        Assert.False(Website.TryNormalize(raw, out _, out var violation));
+        Assert.False(Website.TryCreate(raw, out var website, out var violation));
 
-        Assert.Equal(RuleCodes.Invalid, violation!.Code);
+        Assert.Null(website);
+        Assert.Equal(RuleCodes.Invalid, violation.Code);
     }
 
     [Fact]
     public void Website_of_200_characters_is_valid()
     {
-        var url = "https://example.com/" + new string('a', 200 - "https://example.com/".Length);
+        var url = Prefix + new string('a', 200 - Prefix.Length);
 
         Assert.Equal(200, url.Length);
-        Assert.True(Website.TryNormalize(url, out _, out _));
+        Assert.True(Website.TryCreate(url, out _, out _));
     }
+
+    [Fact]
+    public void Website_length_is_counted_after_trimming() =>
+        Assert.True(Website.TryCreate("  " + Prefix + new string('a', 200 - Prefix.Length) + "  ", out _, out _));
 
     [Fact]
     public void Website_of_201_characters_is_too_long()
     {
-        var url = "https://example.com/" + new string('a', 201 - "https://example.com/".Length);
+        var url = Prefix + new string('a', 201 - Prefix.Length);
 
-        Assert.False(Website.TryNormalize(url, out _, out var violation));
+        Assert.False(Website.TryCreate(url, out _, out var violation));
 
-        Assert.Equal(RuleCodes.MaxLength, violation!.Code);
+        Assert.Equal(RuleCodes.MaxLength, violation.Code);
+        Assert.Equal("Ensure this field has no more than 200 characters.", violation.Message);
     }
 
     [Theory]
@@ -72,18 +85,21 @@ public class WebsiteTests
     [InlineData(null)]
     public void Empty_website_clears_it(string? raw)
     {
-        Assert.True(Website.TryNormalize(raw, out var value, out var violation));
+        Assert.True(Website.TryCreate(raw, out var website, out var violation));
 
         Assert.Null(violation);
-        Assert.Equal(string.Empty, value);
+        Assert.Equal(string.Empty, website.Value);
+        Assert.Equal(UserFields.Website, website.Field);
     }
 
-    [Fact]
-    public void Normalize_throws_for_the_website_field()
+    [Theory]
+    [InlineData("ftp://alice.example", RuleCodes.Invalid)]
+    [InlineData("https://a.example/\0", RuleCodes.Invalid)]
+    public void Create_throws_for_the_website_field(string raw, string code)
     {
-        var exception = Assert.Throws<InvalidValueException>(() => Website.Normalize("ftp://x"));
+        var exception = Assert.Throws<InvalidValueException>(() => Website.Create(raw));
 
         Assert.Equal(UserFields.Website, exception.Field);
-        Assert.Equal(RuleCodes.Invalid, exception.Violation.Code);
+        Assert.Equal(code, exception.Violation.Code);
     }
 }
