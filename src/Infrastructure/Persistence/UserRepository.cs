@@ -9,6 +9,13 @@ public sealed class UserRepository(CleanUserDbContext db) : IUserRepository, IUs
 {
     public async Task<User?> GetByIdAsync(long id, CancellationToken cancellationToken)
     {
+        // Loaded already in this transaction (JSON Patch reads the user, then sends the PATCH it makes): the same
+        // tracked, locked instance, not a second query.
+        if (db.Database.CurrentTransaction is not null && db.Users.Local.FirstOrDefault(u => u.Id == id) is { } loaded)
+        {
+            return loaded;
+        }
+
         if (db.Database.CurrentTransaction is not null && db.Database.IsNpgsql())
         {
             // A command loads the user it changes inside its transaction. On SQLite that transaction is the only
