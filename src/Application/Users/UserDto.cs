@@ -1,4 +1,7 @@
 using System.Text.Json.Serialization;
+using AutoMapper;
+using CleanUser.Application.Common.Interfaces;
+using CleanUser.Domain.Users;
 
 namespace CleanUser.Application.Users;
 
@@ -93,4 +96,43 @@ public sealed record TagDto
     public DateTime CreatedAt { get; init; }
 
     public bool Deleted { get; init; }
+}
+
+/// <summary>
+/// Aggregate → wire shape. Only flat, server-owned types are mapped (see docs/adr/0002): AutoMapper 14
+/// has a known stack overflow on self-referential graphs, and nothing here is one.
+/// </summary>
+public sealed class UserMappingProfile : Profile
+{
+    public UserMappingProfile()
+    {
+        CreateMap<User, UserDto>()
+            .ForMember(d => d.Username, o => o.MapFrom(s => s.Username.Value))
+            .ForMember(d => d.Avatar, o => o.ConvertUsing<MediaUrlConverter, string?>(s => s.Avatar))
+            .ForMember(d => d.Cover, o => o.ConvertUsing<MediaUrlConverter, string?>(s => s.Cover))
+            .ForMember(d => d.FollowingsCounter, o => o.MapFrom(s => s.Statistics.FollowingsCounter))
+            .ForMember(d => d.FollowersCounter, o => o.MapFrom(s => s.Statistics.FollowersCounter))
+            .ForMember(d => d.PostsCounter, o => o.MapFrom(s => s.Statistics.PostsCounter))
+            .ForMember(d => d.DiscussionsCounter, o => o.MapFrom(s => s.Statistics.DiscussionsCounter))
+            .ForMember(d => d.PollsCounter, o => o.MapFrom(s => s.Statistics.PollsCounter))
+            .ForMember(d => d.CategoriesCounter, o => o.MapFrom(s => s.Statistics.CategoriesCounter))
+            .ForMember(d => d.Reputation, o => o.MapFrom(s => s.Statistics.Reputation))
+            // There is no connections module: a profile has no connection to report (SPEC: null for yourself).
+            .ForMember(d => d.ConnectionStatus, o => o.MapFrom(_ => (string?)null))
+            .ForMember(d => d.DateJoined, o => o.MapFrom(s => s.DateJoined.UtcDateTime))
+            .ForMember(d => d.LocationLatLng, o => o.MapFrom(s => s.LocationLatLng == null ? null : s.LocationLatLng.ToString()))
+            .ForMember(d => d.PositionLatLng, o => o.MapFrom(s => s.PositionLatLng == null ? null : s.PositionLatLng.ToString()))
+            .ForMember(d => d.Gender, o => o.MapFrom(s => s.Gender.ToString()))
+            .ForMember(d => d.Tags, o => o.MapFrom(s => s.Tags.OrderBy(t => t.Id)))
+            .ForMember(d => d.Deleted, o => o.MapFrom(s => s.IsDeleted));
+
+        CreateMap<Tag, TagDto>()
+            .ForMember(d => d.CreatedAt, o => o.MapFrom(s => s.CreatedAt.UtcDateTime));
+    }
+}
+
+/// <summary>Stored image key → absolute URL, through the <see cref="IMediaUrls"/> port.</summary>
+public sealed class MediaUrlConverter(IMediaUrls mediaUrls) : IValueConverter<string?, string?>
+{
+    public string? Convert(string? sourceMember, ResolutionContext context) => mediaUrls.ToPublicUrl(sourceMember);
 }

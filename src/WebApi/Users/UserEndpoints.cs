@@ -53,10 +53,7 @@ public static class UserEndpoints
     {
         var userId = ParseId(id);
         // Don't read the body of a request that will be refused anyway (DRF checks credentials first).
-        if (currentUser.Caller.Kind == CallerKind.Anonymous)
-        {
-            throw new NotAuthenticatedException();
-        }
+        currentUser.Caller.EnsureAuthenticated();
 
         var command = await PatchBodyReader.ReadAsync(context.Request, userId, isFullUpdate,
             ExpectedVersions(context.Request, userId), context.RequestAborted).ConfigureAwait(false);

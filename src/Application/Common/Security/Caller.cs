@@ -1,3 +1,5 @@
+using CleanUser.Application.Common.Exceptions;
+
 namespace CleanUser.Application.Common.Security;
 
 /// <summary>Who is asking: nobody, a signed-in user, or code inside the process acting as the system.</summary>
@@ -19,6 +21,15 @@ public sealed record Caller
     public long? UserId { get; }
 
     public static Caller ForUser(long userId) => new(CallerKind.User, userId);
+
+    /// <summary>Refuses an anonymous caller (401): requests that need a caller, and the endpoints that would read their body first.</summary>
+    public void EnsureAuthenticated()
+    {
+        if (Kind == CallerKind.Anonymous)
+        {
+            throw new NotAuthenticatedException();
+        }
+    }
 
     public override string ToString() => Kind == CallerKind.User ? $"user {UserId}" : Kind.ToString().ToLowerInvariant();
 }
