@@ -1,69 +1,47 @@
 using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Domain.Users;
-using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence.Configurations;
-using Microsoft.Data.Sqlite;
+using CleanUser.Infrastructure.Persistence.Providers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace CleanUser.Infrastructure.Persistence;
 
 /// <summary>
-/// One transaction per command. The domain events of what it saves are written to the outbox in that same
-/// transaction (SPEC §8): they exist exactly when the change does, and the <see cref="OutboxDispatcher"/>
-/// delivers them after commit — at once when this process is told, or later by any instance. Side effects
-/// outside the database (stored files) are undone when the work does not commit.
+/// One transaction per command, run through the database's execution strategy. Side effects outside the database
+/// (stored files) are undone when the work does not commit. Failures of a save come out as the application's
+/// exceptions: a row that changed underneath is a concurrency conflict, the username index refusing a name is
+/// "taken". The domain events of what is saved go to the outbox with it (<see cref="Outbox.OutboxInterceptor"/>).
 /// </summary>
 public sealed partial class UnitOfWork(
     CleanUserDbContext db,
-    OutboxSignal outboxSignal,
-    TimeProvider time,
+    IDatabaseProvider provider,
     ILogger<UnitOfWork> logger) : IUnitOfWork
 {
-    /// <summary>SQLITE_CONSTRAINT_UNIQUE.</summary>
-    private const int SqliteUniqueConstraintFailed = 2067;
-
     private readonly List<Func<CancellationToken, Task>> _rollbacks = [];
-    private bool _outboxWritten;
 
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
-        var raising = db.ChangeTracker.Entries<User>().Select(e => e.Entity).Where(u => u.DomainEvents.Count > 0).ToList();
-        var now = time.GetUtcNow();
-        var messages = raising.SelectMany(u => u.DomainEvents).Select(e => OutboxMessage.For(e, now)).ToList();
-        db.OutboxMessages.AddRange(messages);
+        if (db.Database.CurrentTransaction is not null)
+        {
+            await SaveAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // A save of its own commits or fails right here.
         try
         {
             await SaveAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            // The events stay on the aggregates; a retry of the operation writes them again, once.
-            foreach (var message in messages)
-            {
-                db.Entry(message).State = EntityState.Detached;
-            }
-
-            if (db.Database.CurrentTransaction is null)
-            {
-                await RollBackSideEffectsAsync().ConfigureAwait(false);
-            }
-
+            await RollBackSideEffectsAsync().ConfigureAwait(false);
             throw;
         }
 
-        foreach (var user in raising)
-        {
-            user.ClearDomainEvents();
-        }
-
-        _outboxWritten |= messages.Count > 0;
-        if (db.Database.CurrentTransaction is null)
-        {
-            Committed();
-        }
+        _rollbacks.Clear();
     }
 
     public void OnRollback(Func<CancellationToken, Task> undo)
@@ -85,9 +63,9 @@ public sealed partial class UnitOfWork(
         {
             // Every attempt starts from what the database holds now, not from a previous attempt's entities.
             db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
             try
             {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
                 var value = await operation(ct).ConfigureAwait(false);
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
                 return value;
@@ -95,13 +73,12 @@ public sealed partial class UnitOfWork(
             catch
             {
                 // Before any retry of the strategy: each attempt undoes its own side effects.
-                _outboxWritten = false;
                 await RollBackSideEffectsAsync().ConfigureAwait(false);
                 throw;
             }
         }, cancellationToken).ConfigureAwait(false);
 
-        Committed();
+        _rollbacks.Clear();
         return result;
     }
 
@@ -116,22 +93,16 @@ public sealed partial class UnitOfWork(
             // The transaction behavior runs the command again, or answers 412 when the client pinned a version.
             throw new ConcurrencyConflictException(exception);
         }
-        catch (DbUpdateException exception) when (IsUsernameTaken(exception))
+        catch (DbUpdateException exception) when (provider.IsUniqueViolation(exception, UsernameIndex()))
         {
             // Two requests passed the uniqueness check at once; the index let one win.
             throw new UsernameAlreadyTakenException();
         }
     }
 
-    private void Committed()
-    {
-        _rollbacks.Clear();
-        if (_outboxWritten)
-        {
-            _outboxWritten = false;
-            outboxSignal.Notify();
-        }
-    }
+    private IReadOnlyIndex UsernameIndex() =>
+        db.Model.FindEntityType(typeof(User))!.GetIndexes()
+            .Single(index => index.GetDatabaseName() == UserConfiguration.NormalizedUsernameIndex);
 
     private async Task RollBackSideEffectsAsync()
     {
@@ -152,18 +123,6 @@ public sealed partial class UnitOfWork(
             }
         }
     }
-
-    /// <summary>The unique index on the normalised username refused the write (and no other constraint did).</summary>
-    private static bool IsUsernameTaken(DbUpdateException exception) => exception.InnerException switch
-    {
-        // PostgreSQL names the violated index; its SQLSTATE says what kind of violation it was.
-        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres =>
-            postgres.ConstraintName == UserConfiguration.NormalizedUsernameIndex,
-        // SQLite reports neither the index nor the state, only "UNIQUE constraint failed: Users.NormalizedUsername".
-        SqliteException { SqliteExtendedErrorCode: SqliteUniqueConstraintFailed } sqlite =>
-            sqlite.Message.Contains("Users." + UserConfiguration.NormalizedUsername, StringComparison.Ordinal),
-        _ => false,
-    };
 
     [LoggerMessage(LogLevel.Error, "Undoing a side effect of a change that did not commit failed")]
     private static partial void LogUndoFailed(ILogger logger, Exception exception);
