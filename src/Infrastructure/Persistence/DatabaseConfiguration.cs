@@ -40,7 +40,13 @@ public static class DatabaseConfiguration
     }
 
     /// <summary>Throws <see cref="InvalidOperationException"/> with a message naming the key when the settings cannot work.</summary>
-    public static void Validate(IConfiguration configuration, string contentRoot) => _ = CreateProvider(configuration, contentRoot);
+    public static void Validate(IConfiguration configuration, string contentRoot)
+    {
+        if (CreateProvider(configuration, contentRoot) is IDisposable provider)
+        {
+            provider.Dispose();
+        }
+    }
 
     /// <summary>The strategy for the configured database; relative SQLite files are under <paramref name="contentRoot"/>.</summary>
     public static IDatabaseProvider CreateProvider(IConfiguration configuration, string contentRoot) =>

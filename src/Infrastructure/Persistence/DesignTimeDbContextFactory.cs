@@ -10,7 +10,11 @@ namespace CleanUser.Infrastructure.Persistence;
 /// </summary>
 public sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<CleanUserDbContext>
 {
-    public CleanUserDbContext CreateDbContext(string[] args) => Create(new SqliteProvider("Data Source=design-time.db"));
+    public CleanUserDbContext CreateDbContext(string[] args)
+    {
+        using var provider = new SqliteProvider("Data Source=design-time.db");
+        return Create(provider);
+    }
 
     /// <summary>The provider's own context on the provider's own options, as the running service has it.</summary>
     internal static CleanUserDbContext Create(IDatabaseProvider provider)

@@ -30,10 +30,13 @@ public sealed partial class UnitOfWork(
             return;
         }
 
-        // A save of its own commits or fails right here.
+        // A save of its own commits or fails right here; it queues with the other writers of this process.
         try
         {
-            await SaveAsync(cancellationToken).ConfigureAwait(false);
+            using (await provider.EnterWriteTurnAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await SaveAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -65,6 +68,9 @@ public sealed partial class UnitOfWork(
             db.ChangeTracker.Clear();
             try
             {
+                // The whole transaction is one turn of this process's writers (SQLite: one at a time, see
+                // SqliteProvider); the turn ends after the commit or the rollback, before side effects are undone.
+                using var turn = await provider.EnterWriteTurnAsync(ct).ConfigureAwait(false);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
                 var value = await operation(ct).ConfigureAwait(false);
                 await transaction.CommitAsync(ct).ConfigureAwait(false);

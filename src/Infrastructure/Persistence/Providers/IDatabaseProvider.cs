@@ -27,6 +27,12 @@ public interface IDatabaseProvider
     bool IsUniqueViolation(DbUpdateException exception, IReadOnlyIndex index);
 
     /// <summary>
+    /// Waits for this process's turn to write, and holds it until the result is disposed. The unit of work holds a
+    /// turn around each write transaction. A database that queues writers itself gives every caller a turn at once.
+    /// </summary>
+    Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken);
+
+    /// <summary>
     /// Called inside a command's transaction before the user it changes is loaded: when this returns, no other
     /// command can change that user until the transaction ends.
     /// </summary>

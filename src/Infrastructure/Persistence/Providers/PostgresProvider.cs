@@ -72,6 +72,9 @@ public sealed class PostgresProvider : IDatabaseProvider
 
     public CleanUserDbContext CreateContext(DbContextOptions<CleanUserDbContext> options) => new PostgresCleanUserDbContext(options);
 
+    /// <summary>No queue in this process: PostgreSQL runs writers side by side, and a command's row lock queues those on one user.</summary>
+    public Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken) => NoTurn.Task;
+
     /// <summary>PostgreSQL names the violated index; its SQLSTATE says what kind of violation it was.</summary>
     public bool IsUniqueViolation(DbUpdateException exception, IReadOnlyIndex index)
     {
@@ -99,5 +102,14 @@ public sealed class PostgresProvider : IDatabaseProvider
     {
         ArgumentNullException.ThrowIfNull(database);
         return database.MigrateAsync(cancellationToken);
+    }
+
+    private sealed class NoTurn : IDisposable
+    {
+        public static readonly Task<IDisposable> Task = System.Threading.Tasks.Task.FromResult<IDisposable>(new NoTurn());
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -11,13 +11,22 @@ namespace CleanUser.Infrastructure.Persistence.Providers;
 /// time; a transaction of the unit of work begins <c>IMMEDIATE</c> (Microsoft.Data.Sqlite's default for
 /// <c>BeginTransaction</c>, which EF Core uses), so it holds the write lock from its first statement.
 /// </summary>
-public sealed class SqliteProvider : IDatabaseProvider
+/// <remarks>
+/// Writers of this process queue on an in-process gate (<see cref="EnterWriteTurnAsync"/>) rather than on SQLite's lock:
+/// a transaction that finds the lock taken falls into Microsoft.Data.Sqlite's busy retry, which sleeps about 150 ms
+/// between attempts, so under concurrent writes most of the time went to sleeping, not writing. With the gate at most
+/// one of this process's transactions asks SQLite for the lock at a time, and waiters are woken in order the moment
+/// it is free. The busy timeout still covers another process on the same file (an operator verb).
+/// </remarks>
+public sealed class SqliteProvider : IDatabaseProvider, IDisposable
 {
     /// <summary>SQLITE_CONSTRAINT_UNIQUE.</summary>
     private const int SqliteUniqueConstraintFailed = 2067;
 
     /// <summary>Microsoft.Data.Sqlite's own default: how long a command waits for a lock held by another process.</summary>
     private const int MinimumDefaultTimeoutSeconds = 30;
+
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
 
     public SqliteProvider(string connectionString)
     {
@@ -85,6 +94,12 @@ public sealed class SqliteProvider : IDatabaseProvider
         return sqlite.Message.Contains("UNIQUE constraint failed: " + columns, StringComparison.Ordinal);
     }
 
+    public async Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Turn(_writeGate);
+    }
+
     /// <summary>
     /// Nothing to do: the transaction began <c>IMMEDIATE</c> and holds the database's write lock, so commands run one
     /// after the other and the user loaded now is the one this command changes.
@@ -105,5 +120,15 @@ public sealed class SqliteProvider : IDatabaseProvider
 
         // WAL lets readers go on while one writer commits; the setting is stored in the file.
         await database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _writeGate.Dispose();
+
+    /// <summary>A turn at writing; released once, however often it is disposed.</summary>
+    private sealed class Turn(SemaphoreSlim gate) : IDisposable
+    {
+        private SemaphoreSlim? _gate = gate;
+
+        public void Dispose() => Interlocked.Exchange(ref _gate, null)?.Release();
     }
 }
