@@ -4,6 +4,7 @@ using CleanUser.Infrastructure.Identity;
 using CleanUser.Infrastructure.Media;
 using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence;
+using CleanUser.Infrastructure.Persistence.Providers;
 using CleanUser.Infrastructure.Time;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -21,11 +22,16 @@ public static class DependencyInjection
         ArgumentNullException.ThrowIfNull(configuration);
 
         // Read when first needed rather than now, so hosts and tests can still override the configuration.
+        services.AddSingleton(provider => DatabaseConfiguration.CreateProvider(provider.GetRequiredService<IConfiguration>(), contentRoot));
+        services.AddSingleton<OutboxInterceptor>();
         services.AddDbContext<CleanUserDbContext>((provider, options) =>
-            DatabaseConfiguration.Configure(options, provider.GetRequiredService<IConfiguration>(), contentRoot));
-        // Everything injects CleanUserDbContext; on PostgreSQL it is the subclass that owns the PostgreSQL migrations.
-        services.Replace(ServiceDescriptor.Scoped(provider => DatabaseConfiguration.CreateContext(
-            provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<DbContextOptions<CleanUserDbContext>>())));
+        {
+            provider.GetRequiredService<IDatabaseProvider>().Configure(options);
+            options.AddInterceptors(provider.GetRequiredService<OutboxInterceptor>());
+        });
+        // Everything injects CleanUserDbContext; each database has its own context type, for its own migrations.
+        services.Replace(ServiceDescriptor.Scoped(provider => provider.GetRequiredService<IDatabaseProvider>()
+            .CreateContext(provider.GetRequiredService<DbContextOptions<CleanUserDbContext>>())));
         services.AddScoped<UserRepository>();
         services.AddScoped<IUserRepository>(p => p.GetRequiredService<UserRepository>());
         services.AddScoped<IUsernameUniquenessChecker>(p => p.GetRequiredService<UserRepository>());
@@ -50,7 +56,7 @@ public static class DependencyInjection
         services.AddSingleton<IImageProcessor, SkiaImageProcessor>();
         services.AddSingleton<IMediaStorage, LocalDiskMediaStorage>();
 
-        // The outbox: rows written by the unit of work, delivered by a hosted dispatcher (docs/adr/0005-outbox.md).
+        // The outbox: rows written with every save (OutboxInterceptor), delivered by a hosted dispatcher (docs/adr/0005-outbox.md).
         // The dispatcher is always registered and reads Outbox:Enabled when it starts, so tests and hosts can
         // still switch it off through configuration.
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));

@@ -8,7 +8,7 @@ namespace CleanUser.Domain.Users;
 /// invariants (valid values, no change to a blocked or deleted account, no event when nothing changed)
 /// and records the domain events that are delivered after the change commits.
 /// </summary>
-public sealed class User
+public sealed class User : IHasDomainEvents
 {
     public static readonly TextRule RealNameRule = new("real_name", 255, multiline: false);
     public static readonly TextRule BioRule = new("bio", 5000, multiline: true);

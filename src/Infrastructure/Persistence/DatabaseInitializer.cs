@@ -1,39 +1,29 @@
 using CleanUser.Domain.Users;
+using CleanUser.Infrastructure.Persistence.Providers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace CleanUser.Infrastructure.Persistence;
 
 /// <summary>Brings the database to the newest migration and, on request, seeds the demo community.</summary>
-public sealed partial class DatabaseInitializer(CleanUserDbContext db, TimeProvider timeProvider, ILogger<DatabaseInitializer> logger)
+public sealed partial class DatabaseInitializer(
+    CleanUserDbContext db,
+    IDatabaseProvider provider,
+    TimeProvider timeProvider,
+    ILogger<DatabaseInitializer> logger)
 {
     /// <summary>
-    /// Applies the migrations of the configured provider (EF Core takes a migration lock, so instances starting
-    /// together over one PostgreSQL database do not race). The data folder and WAL mode are SQLite's alone.
+    /// Applies the migrations of the configured database, with what that database needs around them (for SQLite the
+    /// data folder and WAL mode).
     /// </summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        if (db.Database.IsSqlite())
-        {
-            var folder = Path.GetDirectoryName(db.Database.GetDbConnection().DataSource);
-            if (!string.IsNullOrEmpty(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
-        }
-
-        await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        if (db.Database.IsSqlite())
-        {
-            // WAL lets readers go on while one writer commits; the setting is stored in the file.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
-        }
-
+        await provider.MigrateAsync(db.Database, cancellationToken).ConfigureAwait(false);
         var connection = db.Database.GetDbConnection();
         LogMigrated(logger, db.Database.ProviderName, connection.DataSource, connection.Database);
     }
 
-    /// <summary>Users 1–4 with tags, when there are no users yet (SPEC §10).</summary>
+    /// <summary>Users 1–4 with tags, when there are no users yet (README, demo community).</summary>
     public async Task SeedDemoCommunityAsync(CancellationToken cancellationToken)
     {
         if (await db.Users.AnyAsync(cancellationToken).ConfigureAwait(false))

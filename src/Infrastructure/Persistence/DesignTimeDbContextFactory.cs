@@ -1,3 +1,4 @@
+using CleanUser.Infrastructure.Persistence.Providers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -9,8 +10,19 @@ namespace CleanUser.Infrastructure.Persistence;
 /// </summary>
 public sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<CleanUserDbContext>
 {
-    public CleanUserDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<CleanUserDbContext>().UseSqlite("Data Source=design-time.db").Options);
+    public CleanUserDbContext CreateDbContext(string[] args)
+    {
+        using var provider = new SqliteProvider("Data Source=design-time.db");
+        return Create(provider);
+    }
+
+    /// <summary>The provider's own context on the provider's own options, as the running service has it.</summary>
+    internal static CleanUserDbContext Create(IDatabaseProvider provider)
+    {
+        var options = new DbContextOptionsBuilder<CleanUserDbContext>();
+        provider.Configure(options);
+        return provider.CreateContext(options.Options);
+    }
 }
 
 /// <summary>
@@ -20,5 +32,5 @@ public sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<Cle
 public sealed class PostgresDesignTimeDbContextFactory : IDesignTimeDbContextFactory<PostgresCleanUserDbContext>
 {
     public PostgresCleanUserDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<CleanUserDbContext>().UseNpgsql("Host=localhost;Database=cleanuser_design_time").Options);
+        (PostgresCleanUserDbContext)DesignTimeDbContextFactory.Create(new PostgresProvider("Host=localhost;Database=cleanuser_design_time"));
 }

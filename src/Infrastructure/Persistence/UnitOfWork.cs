@@ -1,69 +1,50 @@
 using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Domain.Users;
-using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence.Configurations;
-using Microsoft.Data.Sqlite;
+using CleanUser.Infrastructure.Persistence.Providers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace CleanUser.Infrastructure.Persistence;
 
 /// <summary>
-/// One transaction per command. The domain events of what it saves are written to the outbox in that same
-/// transaction (SPEC §8): they exist exactly when the change does, and the <see cref="OutboxDispatcher"/>
-/// delivers them after commit — at once when this process is told, or later by any instance. Side effects
-/// outside the database (stored files) are undone when the work does not commit.
+/// One transaction per command, run through the database's execution strategy. Side effects outside the database
+/// (stored files) are undone when the work does not commit. Failures of a save come out as the application's
+/// exceptions: a row that changed underneath is a concurrency conflict, the username index refusing a name is
+/// "taken". The domain events of what is saved go to the outbox with it (<see cref="Outbox.OutboxInterceptor"/>).
 /// </summary>
 public sealed partial class UnitOfWork(
     CleanUserDbContext db,
-    OutboxSignal outboxSignal,
-    TimeProvider time,
+    IDatabaseProvider provider,
     ILogger<UnitOfWork> logger) : IUnitOfWork
 {
-    /// <summary>SQLITE_CONSTRAINT_UNIQUE.</summary>
-    private const int SqliteUniqueConstraintFailed = 2067;
-
     private readonly List<Func<CancellationToken, Task>> _rollbacks = [];
-    private bool _outboxWritten;
 
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
-        var raising = db.ChangeTracker.Entries<User>().Select(e => e.Entity).Where(u => u.DomainEvents.Count > 0).ToList();
-        var now = time.GetUtcNow();
-        var messages = raising.SelectMany(u => u.DomainEvents).Select(e => OutboxMessage.For(e, now)).ToList();
-        db.OutboxMessages.AddRange(messages);
-        try
+        if (db.Database.CurrentTransaction is not null)
         {
             await SaveAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // A save of its own commits or fails right here; it queues with the other writers of this process.
+        try
+        {
+            using (await provider.EnterWriteTurnAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await SaveAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
-            // The events stay on the aggregates; a retry of the operation writes them again, once.
-            foreach (var message in messages)
-            {
-                db.Entry(message).State = EntityState.Detached;
-            }
-
-            if (db.Database.CurrentTransaction is null)
-            {
-                await RollBackSideEffectsAsync().ConfigureAwait(false);
-            }
-
+            await RollBackSideEffectsAsync().ConfigureAwait(false);
             throw;
         }
 
-        foreach (var user in raising)
-        {
-            user.ClearDomainEvents();
-        }
-
-        _outboxWritten |= messages.Count > 0;
-        if (db.Database.CurrentTransaction is null)
-        {
-            Committed();
-        }
+        _rollbacks.Clear();
     }
 
     public bool InTransaction => db.Database.CurrentTransaction is not null;
@@ -87,9 +68,12 @@ public sealed partial class UnitOfWork(
         {
             // Every attempt starts from what the database holds now, not from a previous attempt's entities.
             db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
             try
             {
+                // The whole transaction is one turn of this process's writers (SQLite: one at a time, see
+                // SqliteProvider); the turn ends after the commit or the rollback, before side effects are undone.
+                using var turn = await provider.EnterWriteTurnAsync(ct).ConfigureAwait(false);
+                await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
                 var value = await operation(ct).ConfigureAwait(false);
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
                 return value;
@@ -97,13 +81,12 @@ public sealed partial class UnitOfWork(
             catch
             {
                 // Before any retry of the strategy: each attempt undoes its own side effects.
-                _outboxWritten = false;
                 await RollBackSideEffectsAsync().ConfigureAwait(false);
                 throw;
             }
         }, cancellationToken).ConfigureAwait(false);
 
-        Committed();
+        _rollbacks.Clear();
         return result;
     }
 
@@ -118,22 +101,16 @@ public sealed partial class UnitOfWork(
             // The transaction behavior runs the command again, or answers 412 when the client pinned a version.
             throw new ConcurrencyConflictException(exception);
         }
-        catch (DbUpdateException exception) when (IsUsernameTaken(exception))
+        catch (DbUpdateException exception) when (provider.IsUniqueViolation(exception, UsernameIndex()))
         {
             // Two requests passed the uniqueness check at once; the index let one win.
             throw new UsernameAlreadyTakenException();
         }
     }
 
-    private void Committed()
-    {
-        _rollbacks.Clear();
-        if (_outboxWritten)
-        {
-            _outboxWritten = false;
-            outboxSignal.Notify();
-        }
-    }
+    private IReadOnlyIndex UsernameIndex() =>
+        db.Model.FindEntityType(typeof(User))!.GetIndexes()
+            .Single(index => index.GetDatabaseName() == UserConfiguration.NormalizedUsernameIndex);
 
     private async Task RollBackSideEffectsAsync()
     {
@@ -154,18 +131,6 @@ public sealed partial class UnitOfWork(
             }
         }
     }
-
-    /// <summary>The unique index on the normalised username refused the write (and no other constraint did).</summary>
-    private static bool IsUsernameTaken(DbUpdateException exception) => exception.InnerException switch
-    {
-        // PostgreSQL names the violated index; its SQLSTATE says what kind of violation it was.
-        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres =>
-            postgres.ConstraintName == UserConfiguration.NormalizedUsernameIndex,
-        // SQLite reports neither the index nor the state, only "UNIQUE constraint failed: Users.NormalizedUsername".
-        SqliteException { SqliteExtendedErrorCode: SqliteUniqueConstraintFailed } sqlite =>
-            sqlite.Message.Contains("Users." + UserConfiguration.NormalizedUsername, StringComparison.Ordinal),
-        _ => false,
-    };
 
     [LoggerMessage(LogLevel.Error, "Undoing a side effect of a change that did not commit failed")]
     private static partial void LogUndoFailed(ILogger logger, Exception exception);

@@ -1,11 +1,12 @@
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Domain.Users;
 using CleanUser.Infrastructure.Persistence.Configurations;
+using CleanUser.Infrastructure.Persistence.Providers;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanUser.Infrastructure.Persistence;
 
-public sealed class UserRepository(CleanUserDbContext db) : IUserRepository, IUsernameUniquenessChecker
+public sealed class UserRepository(CleanUserDbContext db, IDatabaseProvider provider) : IUserRepository, IUsernameUniquenessChecker
 {
     public async Task<User?> GetByIdAsync(long id, CancellationToken cancellationToken)
     {
@@ -16,15 +17,11 @@ public sealed class UserRepository(CleanUserDbContext db) : IUserRepository, IUs
             return loaded;
         }
 
-        if (db.Database.CurrentTransaction is not null && db.Database.IsNpgsql())
+        if (db.Database.CurrentTransaction is not null)
         {
-            // A command loads the user it changes inside its transaction. On SQLite that transaction is the only
-            // writer, so commands on one user run one after the other. Under PostgreSQL's READ COMMITTED they would
-            // all read the same version and all but one fail the concurrency check — dozens of times over when many
-            // arrive at once, beyond the transaction behavior's retries. Locking the row first queues them as SQLite
-            // does; the version check stays, for If-Match and as the last guard. Reads outside a command don't lock.
-            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM \"Users\" WHERE \"Id\" = {id} FOR UPDATE", cancellationToken)
-                .ConfigureAwait(false);
+            // A command loads the user it changes inside its transaction: commands on one user queue here, so they do
+            // not all read the same version and fail the concurrency check. Reads outside a command don't lock.
+            await provider.LockUserForUpdateAsync(db.Database, id, cancellationToken).ConfigureAwait(false);
         }
 
         return await db.Users.Include(u => u.Tags).SingleOrDefaultAsync(u => u.Id == id, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace CleanUser.Infrastructure.Persistence.Providers;
+
+/// <summary>
+/// Everything that differs between the databases the service runs on, in one place per database: how the context
+/// connects, which context type owns the migrations, how a refused unique index looks, how a command locks what it
+/// changes, and what a migration needs around it. The rest of the persistence code asks this and never checks which
+/// database it is on. One instance per container, chosen by <c>Database:Provider</c> (<see cref="DatabaseConfiguration"/>).
+/// </summary>
+public interface IDatabaseProvider
+{
+    DatabaseProvider Kind { get; }
+
+    /// <summary>Points <paramref name="options"/> at the configured database (connection, retries, provider interceptors).</summary>
+    void Configure(DbContextOptionsBuilder options);
+
+    /// <summary>
+    /// The context for this database. Each database has its own migrations, so its own context type
+    /// (docs/adr/0006-postgresql.md); callers see it as <see cref="CleanUserDbContext"/>.
+    /// </summary>
+    CleanUserDbContext CreateContext(DbContextOptions<CleanUserDbContext> options);
+
+    /// <summary>Whether the write failed because the unique <paramref name="index"/> refused it (and nothing else did).</summary>
+    bool IsUniqueViolation(DbUpdateException exception, IReadOnlyIndex index);
+
+    /// <summary>
+    /// Waits for this process's turn to write, and holds it until the result is disposed. The unit of work holds a
+    /// turn around each write transaction. A database that queues writers itself gives every caller a turn at once.
+    /// </summary>
+    Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called inside a command's transaction before the user it changes is loaded: when this returns, no other
+    /// command can change that user until the transaction ends.
+    /// </summary>
+    Task LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken);
+
+    /// <summary>Brings the database to the newest migration, with whatever the database needs around that.</summary>
+    Task MigrateAsync(DatabaseFacade database, CancellationToken cancellationToken);
+}

@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace CleanUser.Infrastructure.Persistence.Providers;
+
+/// <summary>
+/// PostgreSQL, for several instances over one database (docs/adr/0006-postgresql.md): its own context type and
+/// migrations, transient failures retried, and a row lock for the user a command changes.
+/// </summary>
+public sealed class PostgresProvider : IDatabaseProvider
+{
+    /// <summary>Transient PostgreSQL failures (a dropped connection, a fail-over, a deadlock) are retried this often.</summary>
+    public const int MaxRetryCount = 3;
+
+    /// <summary>
+    /// Kept short: a retried command holds a request. With three retries an unreachable server is reported after
+    /// a few seconds, not minutes.
+    /// </summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(3);
+
+    public PostgresProvider(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ConnectionString = connectionString;
+    }
+
+    public DatabaseProvider Kind => DatabaseProvider.Postgres;
+
+    public string ConnectionString { get; }
+
+    /// <summary>
+    /// Requires <c>ConnectionStrings:Default</c>: there is no sensible default server. A missing or malformed one is an
+    /// <see cref="InvalidOperationException"/> naming the key.
+    /// </summary>
+    public static PostgresProvider FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var configured = configuration.GetConnectionString(DatabaseConfiguration.ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            throw new InvalidOperationException(
+                $"{DatabaseConfiguration.ProviderKey} is 'Postgres' but ConnectionStrings:{DatabaseConfiguration.ConnectionStringName} is not set " +
+                "(for example 'Host=db;Database=cleanuser;Username=cleanuser;Password=…').");
+        }
+
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(configured);
+            return new PostgresProvider(configured);
+        }
+        catch (Exception exception) when (exception is ArgumentException or FormatException)
+        {
+            // The message names the bad keyword, never the value: a connection string may hold a password.
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{DatabaseConfiguration.ConnectionStringName} is not a valid PostgreSQL connection string: {exception.Message}",
+                exception);
+        }
+    }
+
+    public void Configure(DbContextOptionsBuilder options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        // The unit of work runs every transaction through the execution strategy and starts each attempt from a
+        // clean change tracker, so a retried attempt redoes the whole command.
+        options.UseNpgsql(ConnectionString, npgsql =>
+            npgsql.EnableRetryOnFailure(MaxRetryCount, MaxRetryDelay, errorCodesToAdd: null));
+    }
+
+    public CleanUserDbContext CreateContext(DbContextOptions<CleanUserDbContext> options) => new PostgresCleanUserDbContext(options);
+
+    /// <summary>No queue in this process: PostgreSQL runs writers side by side, and a command's row lock queues those on one user.</summary>
+    public Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken) => NoTurn.Task;
+
+    /// <summary>PostgreSQL names the violated index; its SQLSTATE says what kind of violation it was.</summary>
+    public bool IsUniqueViolation(DbUpdateException exception, IReadOnlyIndex index)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(index);
+        return exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres &&
+               postgres.ConstraintName == index.GetDatabaseName();
+    }
+
+    /// <summary>
+    /// Under READ COMMITTED, commands on one user would all read the same version and all but one fail the concurrency
+    /// check — dozens of times over when many arrive at once, beyond the transaction behavior's retries. Locking the
+    /// row first queues them, and only on the same user; the version check stays, for If-Match and as the last
+    /// guard. Reads outside a command don't lock.
+    /// </summary>
+    public async Task LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        await database.ExecuteSqlAsync($"SELECT 1 FROM \"Users\" WHERE \"Id\" = {userId} FOR UPDATE", cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>EF Core takes a migration lock, so instances starting together over one database do not race.</summary>
+    public Task MigrateAsync(DatabaseFacade database, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        return database.MigrateAsync(cancellationToken);
+    }
+
+    private sealed class NoTurn : IDisposable
+    {
+        public static readonly Task<IDisposable> Task = System.Threading.Tasks.Task.FromResult<IDisposable>(new NoTurn());
+
+        public void Dispose()
+        {
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.Configuration;
+
+namespace CleanUser.Infrastructure.Persistence.Providers;
+
+/// <summary>
+/// The embedded database: one SQLite file (by default in the data folder), in WAL mode. SQLite has one writer at a
+/// time; a transaction of the unit of work begins <c>IMMEDIATE</c> (Microsoft.Data.Sqlite's default for
+/// <c>BeginTransaction</c>, which EF Core uses), so it holds the write lock from its first statement.
+/// </summary>
+/// <remarks>
+/// Writers of this process queue on an in-process gate (<see cref="EnterWriteTurnAsync"/>) rather than on SQLite's lock:
+/// a transaction that finds the lock taken falls into Microsoft.Data.Sqlite's busy retry, which sleeps about 150 ms
+/// between attempts, so under concurrent writes most of the time went to sleeping, not writing. With the gate at most
+/// one of this process's transactions asks SQLite for the lock at a time, and waiters are woken in order the moment
+/// it is free. The busy timeout still covers another process on the same file (an operator verb).
+/// </remarks>
+public sealed class SqliteProvider : IDatabaseProvider, IDisposable
+{
+    /// <summary>SQLITE_CONSTRAINT_UNIQUE.</summary>
+    private const int SqliteUniqueConstraintFailed = 2067;
+
+    /// <summary>Microsoft.Data.Sqlite's own default: how long a command waits for a lock held by another process.</summary>
+    private const int MinimumDefaultTimeoutSeconds = 30;
+
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    public SqliteProvider(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ConnectionString = connectionString;
+    }
+
+    public DatabaseProvider Kind => DatabaseProvider.Sqlite;
+
+    /// <summary>The connection string in use: the data source an absolute path, the lock timeout at least 30 s.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>
+    /// The configured connection string, or a SQLite file in the data folder; relative files are under
+    /// <paramref name="contentRoot"/>. A malformed one is an <see cref="InvalidOperationException"/> naming the key.
+    /// </summary>
+    public static SqliteProvider FromConfiguration(IConfiguration configuration, string contentRoot)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var configured = configuration.GetConnectionString(DatabaseConfiguration.ConnectionStringName);
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = new SqliteConnectionStringBuilder(configured ?? "Data Source=" + Path.Combine("data", "cleanuser.db"));
+        }
+        catch (Exception exception) when (exception is ArgumentException or FormatException)
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{DatabaseConfiguration.ConnectionStringName} is not a valid SQLite connection string: {exception.Message}",
+                exception);
+        }
+
+        if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+        {
+            builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
+        }
+
+        builder.DefaultTimeout = builder.DefaultTimeout < MinimumDefaultTimeoutSeconds ? MinimumDefaultTimeoutSeconds : builder.DefaultTimeout;
+        return new SqliteProvider(builder.ToString());
+    }
+
+    public void Configure(DbContextOptionsBuilder options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.UseSqlite(ConnectionString);
+    }
+
+    public CleanUserDbContext CreateContext(DbContextOptions<CleanUserDbContext> options) => new(options);
+
+    /// <summary>
+    /// SQLite names neither the index nor the kind of violation, only "UNIQUE constraint failed: Users.NormalizedUsername":
+    /// the extended code says it was a unique constraint, the message which columns.
+    /// </summary>
+    public bool IsUniqueViolation(DbUpdateException exception, IReadOnlyIndex index)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(index);
+        if (exception.InnerException is not SqliteException { SqliteExtendedErrorCode: SqliteUniqueConstraintFailed } sqlite)
+        {
+            return false;
+        }
+
+        var table = index.DeclaringEntityType.GetTableName();
+        var columns = string.Join(", ", index.Properties.Select(p => $"{table}.{p.GetColumnName()}"));
+        return sqlite.Message.Contains("UNIQUE constraint failed: " + columns, StringComparison.Ordinal);
+    }
+
+    public async Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Turn(_writeGate);
+    }
+
+    /// <summary>
+    /// Nothing to do: the transaction began <c>IMMEDIATE</c> and holds the database's write lock, so commands run one
+    /// after the other and the user loaded now is the one this command changes.
+    /// </summary>
+    public Task LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Creates the data folder, applies the migrations and switches the file to WAL.</summary>
+    public async Task MigrateAsync(DatabaseFacade database, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var folder = Path.GetDirectoryName(database.GetDbConnection().DataSource);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+
+        // WAL lets readers go on while one writer commits; the setting is stored in the file.
+        await database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _writeGate.Dispose();
+
+    /// <summary>A turn at writing; released once, however often it is disposed.</summary>
+    private sealed class Turn(SemaphoreSlim gate) : IDisposable
+    {
+        private SemaphoreSlim? _gate = gate;
+
+        public void Dispose() => Interlocked.Exchange(ref _gate, null)?.Release();
+    }
+}

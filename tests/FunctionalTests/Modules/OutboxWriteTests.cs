@@ -1,0 +1,55 @@
+using CleanUser.Application.Common.Interfaces;
+using CleanUser.Domain.Users;
+using CleanUser.Domain.Users.Events;
+using CleanUser.FunctionalTests.Infrastructure;
+using CleanUser.Infrastructure.Outbox;
+using CleanUser.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanUser.FunctionalTests.Modules;
+
+/// <summary>The outbox rows of a save: written with it when it succeeds, not at all when it fails, and once when it is retried.</summary>
+public sealed class OutboxWriteTests(ModuleHost host) : IClassFixture<ModuleHost>
+{
+    [Fact]
+    public async Task A_save_refused_by_the_database_keeps_the_events_and_its_retry_writes_each_of_them_once()
+    {
+        var taken = TestUsers.UniqueName("taken");
+        await TestUsers.InsertAsync(host.Services, taken);
+        var id = await TestUsers.InsertAsync(host.Services);
+        const string avatar = "avatars/outbox-retry.jpg";
+
+        await using var scope = host.Services.CreateAsyncScope();
+        var unitOfWork = scope.ServiceProvider.GetRequiredService<IUnitOfWork>();
+        var user = (await scope.ServiceProvider.GetRequiredService<IUserRepository>().GetByIdAsync(id, CancellationToken.None))!;
+        user.ChangeAvatar(avatar, DateTimeOffset.UtcNow);
+        // Past the domain's check, as a racing request would be: the unique index refuses the save.
+        await user.ChangeUsernameAsync(Username.FromStored(taken), new NobodyHasIt(), CancellationToken.None);
+
+        await Assert.ThrowsAsync<UsernameAlreadyTakenException>(() => unitOfWork.SaveChangesAsync(CancellationToken.None));
+        Assert.Single(user.DomainEvents);
+        Assert.Empty(await RowsForAsync(id));
+
+        await user.ChangeUsernameAsync(Username.FromStored(TestUsers.UniqueName()), new NobodyHasIt(), CancellationToken.None);
+        await unitOfWork.SaveChangesAsync(CancellationToken.None);
+
+        Assert.Empty(user.DomainEvents);
+        var written = Assert.Single(await RowsForAsync(id));
+        Assert.Equal((id, null, avatar), (written.UserId, written.OldAvatar, written.NewAvatar));
+    }
+
+    private async Task<List<UserAvatarChanged>> RowsForAsync(long id)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var rows = await scope.ServiceProvider.GetRequiredService<CleanUserDbContext>().OutboxMessages.AsNoTracking().ToListAsync();
+        return rows.Select(row => OutboxEventTypes.Deserialize(row.Type, row.Payload))
+            .OfType<UserAvatarChanged>().Where(e => e.UserId == id).ToList();
+    }
+
+    private sealed class NobodyHasIt : IUsernameUniquenessChecker
+    {
+        public Task<bool> IsTakenByAnotherUserAsync(Username username, long userId, CancellationToken cancellationToken) =>
+            Task.FromResult(false);
+    }
+}

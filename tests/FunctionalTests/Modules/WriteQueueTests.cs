@@ -1,0 +1,97 @@
+using CleanUser.Application.Common.Interfaces;
+using CleanUser.Application.Common.Security;
+using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.FunctionalTests.Infrastructure;
+using CleanUser.Infrastructure.Persistence;
+using CleanUser.Tests.Support;
+using MediatR;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanUser.FunctionalTests.Modules;
+
+/// <summary>
+/// Writers of one process queue in the process, not on the database's lock: on SQLite a transaction that finds the
+/// lock taken would sleep in Microsoft.Data.Sqlite's busy retry (about 150 ms a round).
+/// </summary>
+public sealed class WriteQueueTests(ModuleHost host) : IClassFixture<ModuleHost>
+{
+    private const int Writers = 32;
+
+    /// <summary>SQLITE_BUSY.</summary>
+    private const int Busy = 5;
+
+    [Fact]
+    public async Task Concurrent_commands_on_one_user_all_apply_without_waiting_on_the_database_lock()
+    {
+        var id = await TestUsers.InsertAsync(host.Services);
+        var before = await TestUsers.ReadAsync(host.Services, id);
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var writers = Enumerable.Range(0, Writers).Select(i => Task.Run(async () =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
+            var sqlite = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>().Database.GetDbConnection() as SqliteConnection;
+            var timeout = sqlite?.DefaultTimeout ?? 0;
+            if (sqlite is not null)
+            {
+                // A negative timeout turns the busy retry off: a command that has to wait for SQLite's lock fails at
+                // once with "database is locked" instead of sleeping.
+                sqlite.DefaultTimeout = -1;
+            }
+
+            try
+            {
+                await go.Task;
+                return (await scope.ServiceProvider.GetRequiredService<IMediator>()
+                    .Send(new PatchUserCommand(id) { Bio = $"writer {i}" })).Bio;
+            }
+            finally
+            {
+                if (sqlite is not null)
+                {
+                    sqlite.DefaultTimeout = timeout;
+                }
+            }
+        })).ToList();
+        go.SetResult();
+        var bios = await Task.WhenAll(writers);
+
+        var after = await TestUsers.ReadAsync(host.Services, id);
+        Assert.Equal(Writers, bios.Distinct().Count());
+        Assert.Equal(before.Version + Writers, after.Version);
+        Assert.Contains(after.Bio, bios);
+    }
+
+    [SqliteFact]
+    public async Task A_command_transaction_on_SQLite_holds_the_write_lock_from_its_start()
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
+
+        // Nothing is read or written yet: a deferred transaction would hold no lock, and a later write could fail
+        // to upgrade it. An immediate one already keeps every other writer out.
+        var other = await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().ExecuteInTransactionAsync(_ =>
+        {
+            using var connection = new SqliteConnection(db.Database.GetConnectionString());
+            connection.Open();
+            connection.DefaultTimeout = -1;
+            return Task.FromResult(Record.Exception(() => connection.BeginTransaction()));
+        }, CancellationToken.None);
+
+        Assert.Equal(Busy, Assert.IsType<SqliteException>(other).SqliteErrorCode);
+    }
+
+    private sealed class SqliteFactAttribute : FactAttribute
+    {
+        public SqliteFactAttribute()
+        {
+            if (TestDatabase.OnPostgres)
+            {
+                Skip = "About SQLite's write lock.";
+            }
+        }
+    }
+}
