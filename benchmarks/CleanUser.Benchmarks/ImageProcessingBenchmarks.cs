@@ -8,9 +8,9 @@ using SkiaSharp;
 namespace CleanUser.Benchmarks;
 
 /// <summary>
-/// SPEC §7 processing of a 12-megapixel photo: time and managed allocation per upload. JPEG decodes downsampled
-/// (1/4 for an avatar, 1/2 for a cover); PNG cannot, so it shows the cost the downsampling avoids. The bomb row is
-/// the header-only refusal of a 20 000 × 20 000 PNG.
+/// Image processing (docs/images.md#checks) of a 12-megapixel photo: time and managed allocation per
+/// upload. JPEG decodes downsampled (1/4 for an avatar, 1/2 for a cover); PNG cannot, so it shows the cost the
+/// downsampling avoids. The bomb row is the header-only refusal of a 20 000 × 20 000 PNG.
 /// </summary>
 [MemoryDiagnoser]
 public class ImageProcessingBenchmarks

@@ -61,20 +61,20 @@ public class PatchPipelineBenchmarks
         Directory.Delete(_folder, recursive: true);
     }
 
+    // Each command is built from wire text with ProfilePatch.Of, as the endpoint builds one from a body, so the
+    // parse is part of what is measured.
     [Benchmark(Baseline = true)]
-    public Task<UserDto> Patch_bio() => SendAsync(new PatchUserCommand(_userId) { Bio = $"Bio {_round++}" });
+    public Task<UserDto> Patch_bio() => SendAsync(new PatchUserCommand(_userId, ProfilePatch.Of(("bio", $"Bio {_round++}"))));
 
     [Benchmark]
-    public Task<UserDto> Patch_username_and_three_fields() => SendAsync(new PatchUserCommand(_userId)
-    {
-        Username = $"bench{_round++ % 2}",
-        RealName = "Bench Mark",
-        LocationLatLng = "45.4642, 9.19",
-        DateOfBirth = "1990-01-02",
-    });
+    public Task<UserDto> Patch_username_and_three_fields() => SendAsync(new PatchUserCommand(_userId, ProfilePatch.Of(
+        ("username", $"bench{_round++ % 2}"),
+        ("real_name", "Bench Mark"),
+        ("location_lat_lng", "45.4642, 9.19"),
+        ("date_of_birth", "1990-01-02"))));
 
     [Benchmark]
-    public Task<UserDto> Patch_nothing() => SendAsync(new PatchUserCommand(_userId));
+    public Task<UserDto> Patch_nothing() => SendAsync(new PatchUserCommand(_userId, ProfilePatch.Empty));
 
     private async Task<UserDto> SendAsync(PatchUserCommand command)
     {

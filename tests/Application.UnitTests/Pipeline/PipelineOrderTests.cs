@@ -50,7 +50,7 @@ public class PipelineOrderTests
         using var scope = app.As(Caller.Anonymous);
 
         await Assert.ThrowsAsync<NotAuthenticatedException>(() =>
-            scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId) { Username = "not a valid name" }));
+            scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Of(("username", "not a valid name")))));
 
         await spy.DidNotReceiveWithAnyArgs().ValidateAsync(default(PatchUserCommand)!, default);
         await app.Users.DidNotReceiveWithAnyArgs().GetByIdAsync(default, default);
@@ -59,7 +59,7 @@ public class PipelineOrderTests
         // Control: the spy is wired in, and an authenticated owner does reach it.
         using var ownerScope = app.As(Owner);
         await Assert.ThrowsAsync<ValidationException>(() =>
-            ownerScope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId) { Username = "not a valid name" }));
+            ownerScope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Of(("username", "not a valid name")))));
         await spy.ReceivedWithAnyArgs(1).ValidateAsync(default(PatchUserCommand)!, default);
     }
 
@@ -70,7 +70,7 @@ public class PipelineOrderTests
         using var scope = app.As(Caller.ForUser(TestDoubles.AliceId + 1));
 
         await Assert.ThrowsAsync<ForbiddenException>(() =>
-            scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId) { Username = "not a valid name" }));
+            scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Of(("username", "not a valid name")))));
 
         NoTransaction(app);
     }
@@ -81,7 +81,7 @@ public class PipelineOrderTests
         using var app = new ApplicationContainer();
         using var scope = app.As(Caller.Anonymous);
 
-        await Assert.ThrowsAsync<NotAuthenticatedException>(() => scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId)));
+        await Assert.ThrowsAsync<NotAuthenticatedException>(() => scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Empty)));
 
         Assert.Contains(app.Logs.Entries, e =>
             e.Category.Contains("LoggingBehavior", StringComparison.Ordinal) &&
@@ -96,7 +96,7 @@ public class PipelineOrderTests
         using var scope = app.As(Owner);
 
         var exception = await Assert.ThrowsAsync<ValidationException>(() =>
-            scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId) { Username = "not a valid name", Gender = "other" }));
+            scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Of(("username", "not a valid name"), ("gender", "other")))));
 
         Assert.Equal([UserFields.Username, UserFields.Gender], exception.Errors.Select(e => e.PropertyName));
         NoTransaction(app);
@@ -112,7 +112,7 @@ public class PipelineOrderTests
         using var scope = app.As(Owner);
 
         var exception = await Assert.ThrowsAsync<ValidationException>(() =>
-            scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId) { Username = "bob" }));
+            scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Of(("username", "bob")))));
 
         var failure = Assert.Single(exception.Errors);
         Assert.Equal((UserFields.Username, RuleCodes.Unique), (failure.PropertyName, failure.ErrorCode));
@@ -141,7 +141,7 @@ public class PipelineOrderTests
         app.UnitOfWork.When(u => u.SaveChangesAsync(Arg.Any<CancellationToken>())).Do(_ => savedInsideTransaction = inTransaction);
         using var scope = app.As(Owner);
 
-        var dto = await scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId) { Username = "Alice_L", Bio = " Hello " });
+        var dto = await scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Of(("username", "Alice_L"), ("bio", " Hello "))));
 
         Assert.Equal("Alice_L", dto.Username);
         Assert.Equal("Hello", dto.Bio);
@@ -158,8 +158,8 @@ public class PipelineOrderTests
         using var scope = app.As(Caller.System);
 
         await Assert.ThrowsAsync<ValidationException>(() =>
-            scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId) { Bio = new string('x', 5001) }));
-        var dto = await scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId) { Bio = "ok" });
+            scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Of(("bio", new string('x', 5001))))));
+        var dto = await scope.Mediator.Send(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Of(("bio", "ok"))));
 
         Assert.Equal("ok", dto.Bio);
     }

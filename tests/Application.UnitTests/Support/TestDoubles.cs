@@ -1,6 +1,8 @@
 using AutoMapper;
 using CleanUser.Application.Common.Interfaces;
+using CleanUser.Application.Common.Media;
 using CleanUser.Application.Users;
+using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.Domain.Users;
 using NSubstitute;
 
@@ -19,7 +21,43 @@ internal static class TestDoubles
 
     public static DateOnly Today => DateOnly.FromDateTime(Now.UtcDateTime);
 
+    public const string AvatarKey = "avatars/alice.jpg";
+
+    public const string CoverKey = "covers/alice.jpg";
+
     public static User Alice() => User.Register(Username.FromStored("alice"), Joined);
+
+    /// <summary>Alice with every writable field set, an avatar and a cover, and no pending events.</summary>
+    public static User FilledInAlice()
+    {
+        var alice = Alice();
+        alice.UpdateProfile(new ProfileChanges
+        {
+            RealName = User.RealNameRule.Create("Alice Liddell"),
+            Bio = User.BioRule.Create("Curious."),
+            Location = User.LocationRule.Create("Milan"),
+            LocationLatLng = GeoPoint.Parse("45.4642,9.19", UserFields.LocationLatLng),
+            PositionLatLng = GeoPoint.Parse("41.9,12.5", UserFields.PositionLatLng),
+            DateOfBirth = new DateOnly(1990, 5, 4),
+            Description = User.DescriptionRule.Create("Explorer"),
+            Gender = Gender.Female,
+            Website = Website.Create("https://alice.example"),
+        });
+        alice.ChangeAvatar(AvatarKey, Joined);
+        alice.ChangeCover(CoverKey, Joined);
+        alice.ClearDomainEvents();
+        return alice;
+    }
+
+    /// <summary>A PATCH of Alice's profile with these text fields, parsed as the endpoint parses a body.</summary>
+    public static PatchUserCommand Command(params (string Field, string? Value)[] values) =>
+        new(AliceId, ProfilePatch.Of(values));
+
+    /// <summary>A PATCH of Alice's profile with these text fields and these files (multipart).</summary>
+    public static PatchUserCommand Command((string Field, ImageUpload Upload)[] files, params (string Field, string? Value)[] values) =>
+        new(AliceId, ProfilePatch.Parse(
+            values.Select(v => KeyValuePair.Create(v.Field, v.Value)),
+            files.Select(f => KeyValuePair.Create(f.Field, f.Upload))));
 
     /// <summary>Key → <c>https://cdn.example/media/{key}</c>; no key → <c>null</c>.</summary>
     public static IMediaUrls MediaUrls()

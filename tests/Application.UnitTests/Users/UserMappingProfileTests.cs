@@ -17,15 +17,15 @@ public class UserMappingProfileTests
         var user = User.Register(Username.FromStored("Alice"), JoinedInRome, extId: "ext-42");
         user.UpdateProfile(new ProfileChanges
         {
-            RealName = "Alice Liddell",
-            Bio = "Curious.",
-            Location = "Milan",
+            RealName = User.RealNameRule.Create("Alice Liddell"),
+            Bio = User.BioRule.Create("Curious."),
+            Location = User.LocationRule.Create("Milan"),
             LocationLatLng = GeoPoint.Parse("45.46420, 9.190", UserFields.LocationLatLng),
             PositionLatLng = GeoPoint.Parse("-0,12.5", UserFields.PositionLatLng),
             DateOfBirth = new DateOnly(1990, 5, 4),
-            Description = "Explorer",
+            Description = User.DescriptionRule.Create("Explorer"),
             Gender = Gender.Female,
-            Website = "https://alice.example",
+            Website = Website.Create("https://alice.example"),
         });
         user.ChangeAvatar("avatars/a.jpg", JoinedInRome);
         user.ChangeCover("covers/c.jpg", JoinedInRome);

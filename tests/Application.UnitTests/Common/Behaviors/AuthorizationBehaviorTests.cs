@@ -30,7 +30,7 @@ public class AuthorizationBehaviorTests
         var next = new RecordingNext<UserDto>(Response);
 
         await Assert.ThrowsAsync<NotAuthenticatedException>(() =>
-            Handle(new PatchUserCommand(TestDoubles.AliceId), Caller.Anonymous, next));
+            Handle(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Empty), Caller.Anonymous, next));
 
         Assert.False(next.WasCalled);
     }
@@ -41,7 +41,7 @@ public class AuthorizationBehaviorTests
         var next = new RecordingNext<UserDto>(Response);
 
         var exception = await Assert.ThrowsAsync<ForbiddenException>(() =>
-            Handle(new PatchUserCommand(TestDoubles.AliceId), Caller.ForUser(TestDoubles.AliceId + 1), next));
+            Handle(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Empty), Caller.ForUser(TestDoubles.AliceId + 1), next));
 
         Assert.Equal("A user can only update their personal data.", exception.Message);
         Assert.False(next.WasCalled);
@@ -52,7 +52,7 @@ public class AuthorizationBehaviorTests
     {
         var next = new RecordingNext<UserDto>(Response);
 
-        var response = await Handle(new PatchUserCommand(TestDoubles.AliceId), Caller.ForUser(TestDoubles.AliceId), next);
+        var response = await Handle(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Empty), Caller.ForUser(TestDoubles.AliceId), next);
 
         Assert.Same(Response, response);
         Assert.Equal(1, next.Calls);
@@ -63,7 +63,7 @@ public class AuthorizationBehaviorTests
     {
         var next = new RecordingNext<UserDto>(Response);
 
-        var response = await Handle(new PatchUserCommand(TestDoubles.AliceId), Caller.System, next);
+        var response = await Handle(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Empty), Caller.System, next);
 
         Assert.Same(Response, response);
         Assert.Equal(1, next.Calls);

@@ -23,7 +23,7 @@ public class LoggingBehaviorTests
         var currentUser = Substitute.For<ICurrentUser>();
         currentUser.Caller.Returns(Caller.ForUser(TestDoubles.AliceId));
         return new LoggingBehavior<PatchUserCommand, UserDto>(_logger, currentUser)
-            .Handle(new PatchUserCommand(TestDoubles.AliceId), CancellationToken.None, next.Delegate);
+            .Handle(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Empty), CancellationToken.None, next.Delegate);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public class TransactionBehaviorTests
         };
 
         var response = await new TransactionBehavior<PatchUserCommand, UserDto>(_unitOfWork)
-            .Handle(new PatchUserCommand(TestDoubles.AliceId), cancellation.Token, next);
+            .Handle(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Empty), cancellation.Token, next);
 
         Assert.Same(Response, response);
         Assert.True(handlerRanInTransaction);
@@ -74,7 +74,7 @@ public class TransactionBehaviorTests
 
         var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             new TransactionBehavior<PatchUserCommand, UserDto>(_unitOfWork)
-                .Handle(new PatchUserCommand(TestDoubles.AliceId), CancellationToken.None, next.Delegate));
+                .Handle(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Empty), CancellationToken.None, next.Delegate));
 
         Assert.Same(failure, thrown);
         Assert.Equal(1, next.Calls);

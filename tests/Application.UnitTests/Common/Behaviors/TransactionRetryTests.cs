@@ -32,7 +32,7 @@ public class TransactionRetryTests
         var next = FailingTimes(2, () => ++attempts);
 
         var response = await new TransactionBehavior<PatchUserCommand, UserDto>(TestDoubles.UnitOfWork())
-            .Handle(new PatchUserCommand(TestDoubles.AliceId), CancellationToken.None, next);
+            .Handle(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Empty), CancellationToken.None, next);
 
         Assert.Same(Response, response);
         Assert.Equal(3, attempts);
@@ -43,7 +43,7 @@ public class TransactionRetryTests
     {
         var attempts = 0;
         var next = FailingTimes(1, () => ++attempts);
-        var command = new PatchUserCommand(TestDoubles.AliceId) { ExpectedVersions = [3] };
+        var command = new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Empty) { ExpectedVersions = [3] };
 
         await Assert.ThrowsAsync<PreconditionFailedException>(() =>
             new TransactionBehavior<PatchUserCommand, UserDto>(TestDoubles.UnitOfWork()).Handle(command, CancellationToken.None, next));
@@ -58,7 +58,7 @@ public class TransactionRetryTests
 
         var conflict = await Assert.ThrowsAsync<ConflictException>(() =>
             new TransactionBehavior<PatchUserCommand, UserDto>(TestDoubles.UnitOfWork())
-                .Handle(new PatchUserCommand(TestDoubles.AliceId), CancellationToken.None, next));
+                .Handle(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Empty), CancellationToken.None, next));
 
         Assert.Equal("conflict", conflict.Code);
         Assert.Equal(TransactionBehavior<PatchUserCommand, UserDto>.MaxAttempts, attempts);

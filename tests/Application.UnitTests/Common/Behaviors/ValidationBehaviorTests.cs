@@ -20,7 +20,7 @@ public class ValidationBehaviorTests
 
     private static Task<UserDto> Handle(IEnumerable<IValidator<PatchUserCommand>> validators, RecordingNext<UserDto> next) =>
         new ValidationBehavior<PatchUserCommand, UserDto>(validators)
-            .Handle(new PatchUserCommand(TestDoubles.AliceId), CancellationToken.None, next.Delegate);
+            .Handle(new PatchUserCommand(TestDoubles.AliceId, ProfilePatch.Empty), CancellationToken.None, next.Delegate);
 
     [Fact]
     public async Task Failures_from_every_validator_are_reported_together_and_the_handler_is_not_called()
@@ -80,7 +80,7 @@ public class ValidationBehaviorTests
         });
 
         await new ValidationBehavior<PatchUserCommand, UserDto>([validator])
-            .Handle(new PatchUserCommand(1), cancellation.Token, new RecordingNext<UserDto>(Response).Delegate);
+            .Handle(new PatchUserCommand(1, ProfilePatch.Empty), cancellation.Token, new RecordingNext<UserDto>(Response).Delegate);
 
         Assert.Equal(cancellation.Token, seen);
     }

@@ -6,7 +6,6 @@ using CleanUser.Application.Users;
 using CleanUser.Application.Users.Queries.GetCurrentUser;
 using CleanUser.Application.Users.Queries.GetUser;
 using CleanUser.Domain.Users;
-using MediatR;
 using NSubstitute;
 
 namespace CleanUser.Application.UnitTests.Users.Queries;
@@ -38,29 +37,43 @@ public class UserQueryHandlerTests
         Assert.Equal(404L, exception.Key);
     }
 
-    [Fact]
-    public async Task Get_current_user_asks_for_the_callers_own_id()
+    private static ICurrentUser CurrentUser(Caller caller)
     {
         var currentUser = Substitute.For<ICurrentUser>();
-        currentUser.Caller.Returns(Caller.ForUser(TestDoubles.AliceId));
-        var mediator = Substitute.For<IMediator>();
-        var expected = new UserDto { Id = TestDoubles.AliceId };
-        mediator.Send(new GetUserQuery(TestDoubles.AliceId), Arg.Any<CancellationToken>()).Returns(expected);
+        currentUser.Caller.Returns(caller);
+        return currentUser;
+    }
 
-        var dto = await new GetCurrentUserQueryHandler(currentUser, mediator).Handle(new GetCurrentUserQuery(), CancellationToken.None);
+    private Task<UserDto> GetCurrentUser(Caller caller, CancellationToken cancellationToken = default) =>
+        new GetCurrentUserQueryHandler(CurrentUser(caller), _users, TestDoubles.Mapper(_mediaUrls))
+            .Handle(new GetCurrentUserQuery(), cancellationToken);
 
-        Assert.Same(expected, dto);
+    [Fact]
+    public async Task Get_current_user_reads_the_callers_own_user()
+    {
+        using var cancellation = new CancellationTokenSource();
+
+        var dto = await GetCurrentUser(Caller.ForUser(TestDoubles.AliceId), cancellation.Token);
+
+        Assert.Equal("alice", dto.Username);
+        await _users.Received(1).GetByIdAsync(TestDoubles.AliceId, cancellation.Token);
     }
 
     [Fact]
     public async Task Get_current_user_for_the_system_principal_is_not_found()
     {
-        var currentUser = Substitute.For<ICurrentUser>();
-        currentUser.Caller.Returns(Caller.System);
-
-        var exception = await Assert.ThrowsAsync<NotFoundException>(() =>
-            new GetCurrentUserQueryHandler(currentUser, Substitute.For<IMediator>()).Handle(new GetCurrentUserQuery(), CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<NotFoundException>(() => GetCurrentUser(Caller.System));
 
         Assert.Equal("me", exception.Key);
+        await _users.DidNotReceiveWithAnyArgs().GetByIdAsync(default, default);
+    }
+
+    [Fact]
+    public async Task Get_current_user_whose_user_is_gone_is_not_found()
+    {
+        var exception = await Assert.ThrowsAsync<NotFoundException>(() => GetCurrentUser(Caller.ForUser(404)));
+
+        Assert.Equal("user", exception.Resource);
+        Assert.Equal(404L, exception.Key);
     }
 }
