@@ -24,14 +24,14 @@ public sealed class OutboxWriteTests(ModuleHost host) : IClassFixture<ModuleHost
         var unitOfWork = scope.ServiceProvider.GetRequiredService<IUnitOfWork>();
         var user = (await scope.ServiceProvider.GetRequiredService<IUserRepository>().GetByIdAsync(id, CancellationToken.None))!;
         user.ChangeAvatar(avatar, DateTimeOffset.UtcNow);
-        // Past the domain's check, as a racing request would be: the unique index refuses the save.
-        await user.ChangeUsernameAsync(Username.FromStored(taken), new NobodyHasIt(), CancellationToken.None);
+        // Past the validator's check, as a racing request would be: the unique index refuses the save.
+        user.ChangeUsername(Username.FromStored(taken));
 
         await Assert.ThrowsAsync<UsernameAlreadyTakenException>(() => unitOfWork.SaveChangesAsync(CancellationToken.None));
         Assert.Single(user.DomainEvents);
         Assert.Empty(await RowsForAsync(id));
 
-        await user.ChangeUsernameAsync(Username.FromStored(TestUsers.UniqueName()), new NobodyHasIt(), CancellationToken.None);
+        user.ChangeUsername(Username.FromStored(TestUsers.UniqueName()));
         await unitOfWork.SaveChangesAsync(CancellationToken.None);
 
         Assert.Empty(user.DomainEvents);
@@ -45,11 +45,5 @@ public sealed class OutboxWriteTests(ModuleHost host) : IClassFixture<ModuleHost
         var rows = await scope.ServiceProvider.GetRequiredService<CleanUserDbContext>().OutboxMessages.AsNoTracking().ToListAsync();
         return rows.Select(row => OutboxEventTypes.Deserialize(row.Type, row.Payload))
             .OfType<UserAvatarChanged>().Where(e => e.UserId == id).ToList();
-    }
-
-    private sealed class NobodyHasIt : IUsernameUniquenessChecker
-    {
-        public Task<bool> IsTakenByAnotherUserAsync(Username username, long userId, CancellationToken cancellationToken) =>
-            Task.FromResult(false);
     }
 }

@@ -46,7 +46,7 @@ public sealed class WriteQueueTests(ModuleHost host) : IClassFixture<ModuleHost>
             {
                 await go.Task;
                 return (await scope.ServiceProvider.GetRequiredService<IMediator>()
-                    .Send(new PatchUserCommand(id) { Bio = $"writer {i}" })).Bio;
+                    .Send(new PatchUserCommand(id, ProfilePatch.Of(("bio", $"writer {i}"))))).Bio;
             }
             finally
             {

@@ -24,6 +24,12 @@ public sealed class PatchUserCommandHandler(
     {
         ArgumentNullException.ThrowIfNull(request);
         var patch = request.Patch;
+        if (patch.Violations.Count > 0)
+        {
+            // Only a caller that skipped the pipeline gets here; the values the patch lacks must not be dropped quietly.
+            throw new InvalidOperationException("A patch with violations reached the handler: send commands through the mediator.");
+        }
+
         var user = await users.GetForChangeAsync(request.UserId, request.ExpectedVersions, cancellationToken).ConfigureAwait(false);
         if (patch.Username.HasValue)
         {

@@ -21,9 +21,8 @@ public sealed class PatchUserCommandValidator : AbstractValidator<PatchUserComma
         RuleFor(c => c).CustomAsync(async (command, context, cancellationToken) =>
         {
             var patch = command.Patch;
-            StoredUserKeys? stored = null;
-            async Task<StoredUserKeys?> Stored() =>
-                stored ??= await users.GetStoredKeysAsync(command.UserId, cancellationToken).ConfigureAwait(false);
+            Task<StoredUserKeys?>? stored = null;
+            Task<StoredUserKeys?> Stored() => stored ??= users.GetStoredKeysAsync(command.UserId, cancellationToken);
 
             var violations = new List<FieldViolation>(patch.Violations);
             if (command.IsFullUpdate && !patch.Fields.Contains(ProfileFields.Username))

@@ -71,7 +71,7 @@ public static class ProfileFields
     public static readonly IReadOnlyList<ProfileField> All =
     [
         Username, RealName, Bio, Location, LocationLatLng, PositionLatLng, DateOfBirth, Description, Gender, Website,
-        Avatar, Cover, AvatarBase64, CoverBase64,
+        Avatar, AvatarBase64, Cover, CoverBase64,
     ];
 
     private static readonly Dictionary<string, ProfileField> ByName = All.ToDictionary(f => f.Name, StringComparer.Ordinal);
