@@ -29,10 +29,10 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property<string>(NormalizedUsername).HasMaxLength(Username.MaxLength).IsRequired();
         builder.HasIndex(NormalizedUsername).IsUnique().HasDatabaseName(NormalizedUsernameIndex);
 
-        builder.Property(u => u.RealName).HasMaxLength(255);
+        builder.Property(u => u.RealName).HasMaxLength(User.RealNameRule.MaxLength);
         builder.Property(u => u.Bio);
-        builder.Property(u => u.Location).HasMaxLength(100);
-        builder.Property(u => u.Description).HasMaxLength(50);
+        builder.Property(u => u.Location).HasMaxLength(User.LocationRule.MaxLength);
+        builder.Property(u => u.Description).HasMaxLength(User.DescriptionRule.MaxLength);
         builder.Property(u => u.Website).HasMaxLength(Website.MaxLength);
         builder.Property(u => u.ExtId).HasMaxLength(255);
         builder.Property(u => u.Avatar).HasMaxLength(255);

@@ -20,7 +20,8 @@ public sealed class JsonPatchUserCommandHandler(IUserRepository users, IMapper m
     public async Task<UserDto> Handle(JsonPatchUserCommand request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var user = await users.GetForChangeAsync(request.UserId, request.ExpectedVersions, cancellationToken).ConfigureAwait(false);
+        var user = await PatchUserCommandHandler.LoadForChangeAsync(users, request.UserId, request.ExpectedVersions, cancellationToken)
+            .ConfigureAwait(false);
         var read = JsonSerializer.SerializeToElement(mapper.Map<UserDto>(user), WireNames);
         var before = ProfileFields.All.ToDictionary(f => f.Name,
             f => read.TryGetProperty(f.Name, out var value) ? value.GetString() : null, StringComparer.Ordinal);

@@ -1,8 +1,10 @@
 using AutoMapper;
+using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Media;
 using FluentValidation;
 using FluentValidation.Results;
+using CleanUser.Domain.Users;
 using MediatR;
 
 namespace CleanUser.Application.Users.Commands.PatchUser;
@@ -30,7 +32,7 @@ public sealed class PatchUserCommandHandler(
             throw new InvalidOperationException("A patch with violations reached the handler: send commands through the mediator.");
         }
 
-        var user = await users.GetForChangeAsync(request.UserId, request.ExpectedVersions, cancellationToken).ConfigureAwait(false);
+        var user = await LoadForChangeAsync(users, request.UserId, request.ExpectedVersions, cancellationToken).ConfigureAwait(false);
         if (patch.Username.HasValue)
         {
             user.ChangeUsername(patch.Username.Value);
@@ -62,6 +64,18 @@ public sealed class PatchUserCommandHandler(
 
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return mapper.Map<UserDto>(user);
+    }
+
+    /// <summary>
+    /// The user a command changes, loaded inside its transaction and checked against the versions the client read
+    /// (404, 412). JSON Patch loads through here too.
+    /// </summary>
+    internal static async Task<User> LoadForChangeAsync(IUserRepository users, long userId,
+        IReadOnlyCollection<long>? expectedVersions, CancellationToken cancellationToken)
+    {
+        var user = await users.GetByIdAsync(userId, cancellationToken).ConfigureAwait(false)
+                   ?? throw new NotFoundException("user", userId);
+        return expectedVersions is null || expectedVersions.Contains(user.Version) ? user : throw new PreconditionFailedException();
     }
 
     private readonly record struct Processed(ImageEdit? Edit, ProcessedImage? Image, Domain.Common.RuleViolation? Violation);
