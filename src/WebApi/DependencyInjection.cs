@@ -8,7 +8,7 @@ namespace CleanUser.WebApi;
 
 public static class DependencyInjection
 {
-    /// <summary>SPEC §7: the whole request body is capped.</summary>
+    /// <summary>docs/api.md#images: the whole request body is capped.</summary>
     public const long MaxRequestBodyBytes = 16 * 1024 * 1024;
 
     public static IServiceCollection AddWebApi(this IServiceCollection services, IHostEnvironment environment)
@@ -27,7 +27,7 @@ public static class DependencyInjection
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
             o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
-        // SPEC §10: a development-only secret in Development, a clear start-up error anywhere else.
+        // docs/api.md#configuration: a development-only secret in Development, a clear start-up error anywhere else.
         services.PostConfigure<AuthOptions>(o => o.EnsureUsable(environment.IsDevelopment()));
         return services;
     }

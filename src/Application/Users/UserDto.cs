@@ -6,7 +6,7 @@ using CleanUser.Domain.Users;
 namespace CleanUser.Application.Users;
 
 /// <summary>
-/// The user as clients see it (SPEC §6). Property order is the wire order; names become snake_case
+/// The user as clients see it (docs/api.md#response). Property order is the wire order; names become snake_case
 /// on the wire.
 /// </summary>
 public sealed record UserDto
@@ -74,7 +74,7 @@ public sealed record UserDto
     public long Version { get; init; }
 }
 
-/// <summary>A tag on a user (SPEC §6).</summary>
+/// <summary>A tag on a user (docs/api.md#response).</summary>
 public sealed record TagDto
 {
     public long Id { get; init; }
@@ -117,7 +117,7 @@ public sealed class UserMappingProfile : Profile
             .ForMember(d => d.PollsCounter, o => o.MapFrom(s => s.Statistics.PollsCounter))
             .ForMember(d => d.CategoriesCounter, o => o.MapFrom(s => s.Statistics.CategoriesCounter))
             .ForMember(d => d.Reputation, o => o.MapFrom(s => s.Statistics.Reputation))
-            // There is no connections module: a profile has no connection to report (SPEC: null for yourself).
+            // There is no connections module: a profile has no connection to report (docs/api.md#response: null for yourself).
             .ForMember(d => d.ConnectionStatus, o => o.MapFrom(_ => (string?)null))
             .ForMember(d => d.DateJoined, o => o.MapFrom(s => s.DateJoined.UtcDateTime))
             .ForMember(d => d.LocationLatLng, o => o.MapFrom(s => s.LocationLatLng == null ? null : s.LocationLatLng.ToString()))

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace CleanUser.Domain.Common;
 
 /// <summary>
-/// The rules every free-text field shares (docs/api.md#text-fields): trimmed, lengths in Unicode code points,
+/// The rules every free-text field shares (docs/api.md#request-bodies): trimmed, lengths in Unicode code points,
 /// U+0000 refused everywhere, other control characters refused in single-line fields.
 /// </summary>
 public sealed class TextRule(string field, int maxLength, bool multiline)

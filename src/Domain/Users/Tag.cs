@@ -1,6 +1,6 @@
 namespace CleanUser.Domain.Users;
 
-/// <summary>A community tag (docs/api.md#the-user). Tags are managed elsewhere; a profile only shows them.</summary>
+/// <summary>A community tag (docs/api.md#response). Tags are managed elsewhere; a profile only shows them.</summary>
 public sealed class Tag
 {
     private Tag()

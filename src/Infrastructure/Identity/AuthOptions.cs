@@ -2,7 +2,7 @@ using System.Text;
 
 namespace CleanUser.Infrastructure.Identity;
 
-/// <summary>SPEC §10 <c>Auth:*</c>.</summary>
+/// <summary>docs/api.md#configuration <c>Auth:*</c>.</summary>
 public sealed class AuthOptions
 {
     public const string Section = "Auth";

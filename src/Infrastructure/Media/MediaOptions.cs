@@ -1,6 +1,6 @@
 namespace CleanUser.Infrastructure.Media;
 
-/// <summary>SPEC §10 <c>Media:*</c>.</summary>
+/// <summary>docs/api.md#configuration <c>Media:*</c>.</summary>
 public sealed class MediaOptions
 {
     public const string Section = "Media";
@@ -11,10 +11,10 @@ public sealed class MediaOptions
     /// <summary>Base of absolute image URLs; when unset the request's scheme and host are used.</summary>
     public Uri? PublicBaseUrl { get; set; }
 
-    /// <summary>SPEC §7: the largest avatar file accepted (decoded size for base64).</summary>
+    /// <summary>docs/api.md#images: the largest avatar file accepted (decoded size for base64).</summary>
     public long MaxAvatarBytes { get; set; } = 3 * 1024 * 1024;
 
-    /// <summary>SPEC §7: the largest cover file accepted (decoded size for base64).</summary>
+    /// <summary>docs/api.md#images: the largest cover file accepted (decoded size for base64).</summary>
     public long MaxCoverBytes { get; set; } = 5 * 1024 * 1024;
 
     /// <summary>The path the service serves stored images under.</summary>

@@ -7,7 +7,7 @@ using SkiaSharp;
 namespace CleanUser.Infrastructure.Media;
 
 /// <summary>
-/// SPEC §7 with SkiaSharp. The order is the defence: size before reading, format from the magic bytes before
+/// docs/api.md#images with SkiaSharp. The order is the defence: size before reading, format from the magic bytes before
 /// any codec runs, dimensions from the header before any pixel is decoded (a 20 000 × 20 000 PNG of a few KB is
 /// refused without allocating its bitmap), and then a decode that lets the codec downsample (JPEG decodes at
 /// 1/8 steps, WebP at any scale) so a 12 MP photo is never fully decoded to make a 512 px avatar.
@@ -109,7 +109,7 @@ public sealed class SkiaImageProcessor(IOptions<MediaOptions> options, ImageMetr
             .PostConcat(SKMatrix.CreateScale(output.Width / (crop.Width * fx), output.Height / (crop.Height * fy)));
 
         // No colour space on the output: pixels were converted to sRGB while decoding, and an output without one
-        // is encoded without an ICC profile — no metadata of the upload survives (SPEC §7).
+        // is encoded without an ICC profile — no metadata of the upload survives (docs/api.md#images).
         using var result = new SKBitmap(new SKImageInfo(output.Width, output.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
         decoded.SetImmutable();
         using (var source = SKImage.FromBitmap(decoded))
@@ -278,7 +278,7 @@ public sealed class SkiaImageProcessor(IOptions<MediaOptions> options, ImageMetr
             return new OpenedImage(data, codec);
         }
 
-        /// <summary>SPEC §7: the format is decided from the bytes, never from a file name or a declared type.</summary>
+        /// <summary>docs/api.md#images: the format is decided from the bytes, never from a file name or a declared type.</summary>
         private static SKEncodedImageFormat? Sniff(ReadOnlySpan<byte> content) => content switch
         {
             [0xFF, 0xD8, 0xFF, ..] => SKEncodedImageFormat.Jpeg,

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace CleanUser.Infrastructure.Outbox;
 
 /// <summary>
-/// Delivers outbox rows in the background (SPEC §8). It drains what is due, then sleeps until the first of: a
+/// Delivers outbox rows in the background (docs/api.md#events). It drains what is due, then sleeps until the first of: a
 /// signal from this process's unit of work (an event just committed), the earliest retry after a back-off, or
 /// the poll interval (rows from other instances, or left by one that stopped). Idle, that is one small query
 /// per poll interval.

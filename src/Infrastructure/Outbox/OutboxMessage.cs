@@ -4,7 +4,7 @@ using CleanUser.Domain.Common;
 namespace CleanUser.Infrastructure.Outbox;
 
 /// <summary>
-/// A domain event waiting for delivery (SPEC §8), written in the same transaction as the change that raised it.
+/// A domain event waiting for delivery (docs/api.md#events), written in the same transaction as the change that raised it.
 /// Times are UTC. A row is pending until <see cref="ProcessedAt"/> is set; while a dispatcher works on it,
 /// <see cref="LockedUntil"/> / <see cref="LockedBy"/> hold its lease.
 /// </summary>

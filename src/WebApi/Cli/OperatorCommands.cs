@@ -12,7 +12,7 @@ namespace CleanUser.WebApi.Cli;
 
 /// <summary>
 /// Operator verbs run instead of the server: <c>migrate</c>, <c>token ID</c>, and <c>user patch ID --field value …</c>,
-/// which is an internal module in the sense of SPEC §3: it builds a <see cref="PatchUserCommand"/> and sends it as
+/// which is an internal module in the sense of docs/api.md#authorization: it builds a <see cref="PatchUserCommand"/> and sends it as
 /// the system principal, through the same pipeline and rules as HTTP, and prints what an HTTP client would get.
 /// </summary>
 public static class OperatorCommands

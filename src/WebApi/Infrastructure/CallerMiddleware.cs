@@ -6,7 +6,7 @@ using Microsoft.Extensions.Primitives;
 namespace CleanUser.WebApi.Infrastructure;
 
 /// <summary>
-/// SPEC §2: turns <c>Authorization: Bearer|Token &lt;JWT&gt;</c> into the caller of this request. No header
+/// docs/api.md#authentication: turns <c>Authorization: Bearer|Token &lt;JWT&gt;</c> into the caller of this request. No header
 /// leaves the caller anonymous; a header that does not hold a valid access token for an existing user is
 /// refused with 401 — also on public endpoints, as Django REST Framework does, so a client with a broken
 /// token learns it at once.

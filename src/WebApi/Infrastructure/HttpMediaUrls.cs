@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace CleanUser.WebApi.Infrastructure;
 
-/// <summary>Image URLs on <c>Media:PublicBaseUrl</c>, or else on the scheme and host the request came to (SPEC §10).</summary>
+/// <summary>Image URLs on <c>Media:PublicBaseUrl</c>, or else on the scheme and host the request came to (docs/api.md#configuration).</summary>
 public sealed class HttpMediaUrls(IHttpContextAccessor accessor, IOptions<MediaOptions> options) : IMediaUrls
 {
     public string? ToPublicUrl(string? key)

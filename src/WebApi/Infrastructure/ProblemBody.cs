@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace CleanUser.WebApi.Infrastructure;
 
 /// <summary>
-/// The error body of SPEC §9: RFC 9457 problem details plus the <c>errors</c> array the official client
+/// The error body of docs/api.md#errors: RFC 9457 problem details plus the <c>errors</c> array the official client
 /// reads. Field errors carry <c>field</c> + <c>messages</c>; other errors <c>code</c> + <c>message</c>.
 /// </summary>
 public sealed record ProblemBody(string Type, string Title, int Status, string? Detail, IReadOnlyList<ProblemError> Errors)

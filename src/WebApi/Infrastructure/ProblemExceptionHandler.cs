@@ -7,7 +7,7 @@ using Microsoft.Net.Http.Headers;
 namespace CleanUser.WebApi.Infrastructure;
 
 /// <summary>
-/// The one place failures become HTTP responses (SPEC §9). Every known failure has a status below 500;
+/// The one place failures become HTTP responses (docs/api.md#errors). Every known failure has a status below 500;
 /// anything else is a 500 that shows neither a stack trace nor SQL.
 /// </summary>
 public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler

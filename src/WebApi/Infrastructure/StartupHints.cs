@@ -4,7 +4,7 @@ namespace CleanUser.WebApi.Infrastructure;
 
 /// <summary>
 /// After start in Development: how to try the API, with a freshly minted demo token. Written to the
-/// console, not to the log, so tokens never reach log sinks (SPEC §2).
+/// console, not to the log, so tokens never reach log sinks (docs/api.md#authentication).
 /// </summary>
 public static class StartupHints
 {

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 
 namespace CleanUser.WebApi.Infrastructure;
 
-/// <summary>Gives the bodiless errors the framework produces itself (no route: 404, wrong method: 405) the SPEC §9 body.</summary>
+/// <summary>Gives the bodiless errors the framework produces itself (no route: 404, wrong method: 405) the docs/api.md#errors body.</summary>
 public static class StatusCodeProblems
 {
     public static Task WriteAsync(StatusCodeContext context)

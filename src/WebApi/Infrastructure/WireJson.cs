@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace CleanUser.WebApi.Infrastructure;
 
-/// <summary>The JSON dialect on the wire (SPEC: snake_case names), shared by HTTP and the operator verbs.</summary>
+/// <summary>The JSON dialect on the wire (docs/api.md#endpoints: snake_case names), shared by HTTP and the operator verbs.</summary>
 public static class WireJson
 {
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));

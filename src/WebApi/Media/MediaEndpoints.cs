@@ -6,9 +6,9 @@ using Microsoft.Net.Http.Headers;
 namespace CleanUser.WebApi.Media;
 
 /// <summary>
-/// SPEC §7: stored images at <c>/media/&lt;key&gt;</c>. A key names its content (a hash), so a URL never changes
+/// docs/api.md#images: stored images at <c>/media/&lt;key&gt;</c>. A key names its content (a hash), so a URL never changes
 /// meaning and can be cached forever. The storage opens only keys of the exact stored shape; anything else —
-/// another path, <c>..</c>, an encoded separator — is a 404 with the SPEC §9 body.
+/// another path, <c>..</c>, an encoded separator — is a 404 with the docs/api.md#errors body.
 /// </summary>
 public static class MediaEndpoints
 {

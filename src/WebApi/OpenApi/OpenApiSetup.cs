@@ -75,7 +75,7 @@ public static class OpenApiSetup
             return;
         }
 
-        // The route takes any segment so that a malformed id is a 404 in the SPEC's format, not a routing miss.
+        // The route takes any segment so that a malformed id is a 404 in the documented problem format (docs/api.md#errors), not a routing miss.
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>().Where(p => p.Name == "id") ?? [])
         {
             parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "1" };

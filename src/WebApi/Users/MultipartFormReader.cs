@@ -10,7 +10,7 @@ namespace CleanUser.WebApi.Users;
 /// Reads <c>multipart/form-data</c> as Django does, which ASP.NET's form reader cannot: a part that declares a
 /// file name is a file, and a file part with an <em>empty</em> file name — what a browser sends for a file input
 /// left empty — is skipped. ASP.NET would read that part as the text <c>""</c>, which here removes the image
-/// (SPEC §5), so an untouched file input would delete the user's avatar.
+/// (docs/api.md#fields), so an untouched file input would delete the user's avatar.
 /// </summary>
 public static class MultipartFormReader
 {
@@ -30,7 +30,7 @@ public static class MultipartFormReader
             throw RequestRejectedException.ParseError("Multipart form parse error - Invalid boundary in multipart: None");
         }
 
-        // An empty body is a no-op, whatever its content type says (SPEC §4).
+        // An empty body is a no-op, whatever its content type says (docs/api.md#request-bodies).
         if (request.ContentLength == 0 || (request.ContentLength is null && await IsEmptyAsync(request, cancellationToken).ConfigureAwait(false)))
         {
             return new Form([], []);

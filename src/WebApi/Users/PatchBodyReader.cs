@@ -11,7 +11,7 @@ using Microsoft.Net.Http.Headers;
 namespace CleanUser.WebApi.Users;
 
 /// <summary>
-/// Reads a PATCH or PUT body, whatever its content type (SPEC §4), into one command: a
+/// Reads a PATCH or PUT body, whatever its content type (docs/api.md#request-bodies), into one command: a
 /// <see cref="PatchUserCommand"/>, or for JSON Patch a <see cref="JsonPatchUserCommand"/>. Nothing about HTTP
 /// goes further than this.
 /// </summary>
@@ -139,7 +139,7 @@ public static class PatchBodyReader
     }
 
     /// <summary>
-    /// Text parts as in a form; file parts <c>avatar</c> and <c>cover</c> become image uploads (SPEC §5). The last
+    /// Text parts as in a form; file parts <c>avatar</c> and <c>cover</c> become image uploads (docs/api.md#fields). The last
     /// part of a name counts; files under other names are ignored.
     /// </summary>
     private static async Task<PatchUserCommand> ReadMultipartAsync(HttpRequest request, PatchUserCommand command,

@@ -11,7 +11,7 @@ using Microsoft.Net.Http.Headers;
 
 namespace CleanUser.WebApi.Users;
 
-/// <summary>SPEC §1: the user resource. Thin: read the request, send one request through MediatR, write the user.</summary>
+/// <summary>docs/api.md#endpoints: the user resource. Thin: read the request, send one request through MediatR, write the user.</summary>
 public static class UserEndpoints
 {
     public const string AcceptPatchHeader = "Accept-Patch";
@@ -69,7 +69,7 @@ public static class UserEndpoints
         return Results.NoContent();
     }
 
-    /// <summary>SPEC §1: a positive 64-bit integer; anything else names no user.</summary>
+    /// <summary>docs/api.md#endpoints: a positive 64-bit integer; anything else names no user.</summary>
     private static long ParseId(string id) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
@@ -87,7 +87,7 @@ public static class UserEndpoints
             : Results.Json(user, WireJson.Options);
     }
 
-    /// <summary>A strong entity tag made from the user's id and concurrency token (SPEC §6).</summary>
+    /// <summary>A strong entity tag made from the user's id and concurrency token (docs/api.md#response).</summary>
     public static string EntityTag(UserDto user)
     {
         ArgumentNullException.ThrowIfNull(user);

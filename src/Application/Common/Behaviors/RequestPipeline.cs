@@ -65,7 +65,7 @@ public sealed partial class LoggingBehavior<TRequest, TResponse>(
 }
 
 /// <summary>
-/// SPEC §3: requests that need a caller refuse anonymous ones (401); requests on one user's data are
+/// docs/api.md#authorization: requests that need a caller refuse anonymous ones (401); requests on one user's data are
 /// for that user alone (403), except for the explicit system principal.
 /// </summary>
 public sealed class AuthorizationBehavior<TRequest, TResponse>(ICurrentUser currentUser)
@@ -90,7 +90,7 @@ public sealed class AuthorizationBehavior<TRequest, TResponse>(ICurrentUser curr
     }
 }
 
-/// <summary>Runs every validator of the request and reports all failures together (SPEC §9).</summary>
+/// <summary>Runs every validator of the request and reports all failures together (docs/api.md#errors).</summary>
 public sealed class ValidationBehavior<TRequest, TResponse>(IEnumerable<IValidator<TRequest>> validators)
     : IPipelineBehavior<TRequest, TResponse>
 {

@@ -4,7 +4,7 @@ using CleanUser.Domain.Common;
 namespace CleanUser.Application.Common.Interfaces;
 
 /// <summary>
-/// Turns an untrusted upload into an image the service is willing to store and serve (SPEC §7). Every check
+/// Turns an untrusted upload into an image the service is willing to store and serve (docs/api.md#images). Every check
 /// that can be made without decoding pixels comes first, so a decompression bomb is refused from its header.
 /// </summary>
 public interface IImageProcessor

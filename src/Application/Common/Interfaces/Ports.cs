@@ -45,7 +45,7 @@ public interface IClock
     DateTimeOffset UtcNow { get; }
 }
 
-/// <summary>Turns a stored image key into the absolute URL clients see (SPEC §6).</summary>
+/// <summary>Turns a stored image key into the absolute URL clients see (docs/api.md#response).</summary>
 public interface IMediaUrls
 {
     string? ToPublicUrl(string? key);

@@ -1,7 +1,7 @@
 namespace CleanUser.Application.Common.Media;
 
 /// <summary>
-/// The <c>avatar_base64</c> / <c>cover_base64</c> text of SPEC §5: <c>image/png;base64,&lt;data&gt;</c>, with or
+/// The <c>avatar_base64</c> / <c>cover_base64</c> text of docs/api.md#fields: <c>image/png;base64,&lt;data&gt;</c>, with or
 /// without a leading <c>data:</c>. The declared type is not trusted (the format is sniffed from the bytes later),
 /// and bare base64 without a prefix is accepted too.
 /// </summary>

@@ -2,7 +2,7 @@ using CleanUser.Domain.Common;
 
 namespace CleanUser.Application.Common.Media;
 
-/// <summary>The error codes and limits of SPEC §7 that hold for every image, whoever processes it.</summary>
+/// <summary>The error codes and limits of docs/api.md#images that hold for every image, whoever processes it.</summary>
 public static class ImageRules
 {
     public const string InvalidImage = "invalid_image";

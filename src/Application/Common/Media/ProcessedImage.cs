@@ -2,11 +2,11 @@ using CleanUser.Domain.Common;
 
 namespace CleanUser.Application.Common.Media;
 
-/// <summary>An image re-encoded by the service: upright, resized, no metadata (SPEC §7).</summary>
+/// <summary>An image re-encoded by the service: upright, resized, no metadata (docs/api.md#images).</summary>
 /// <param name="FileExtension">Without the dot: <c>jpg</c> or <c>png</c>.</param>
 public sealed record ProcessedImage(byte[] Content, string ContentType, string FileExtension, int Width, int Height);
 
-/// <summary>What processing an upload gave: the image, or the rule it broke (SPEC §9 image codes).</summary>
+/// <summary>What processing an upload gave: the image, or the rule it broke (docs/api.md#errors image codes).</summary>
 public sealed record ImageProcessingResult
 {
     private ImageProcessingResult(ProcessedImage? image, RuleViolation? violation)

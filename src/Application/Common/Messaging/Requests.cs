@@ -8,7 +8,7 @@ public interface ICommand<out TResponse> : IRequest<TResponse>;
 /// <summary>A request only a signed-in caller (or the system) may send.</summary>
 public interface IRequireAuthentication;
 
-/// <summary>A request that acts on one user's data: only that user (or the system) may send it (SPEC §3).</summary>
+/// <summary>A request that acts on one user's data: only that user (or the system) may send it (docs/api.md#authorization).</summary>
 public interface IRequireOwnership : IRequireAuthentication
 {
     long OwnerId { get; }

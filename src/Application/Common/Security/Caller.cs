@@ -13,7 +13,7 @@ public sealed record Caller
 
     public static Caller Anonymous { get; } = new(CallerKind.Anonymous, null);
 
-    /// <summary>The explicit principal for internal modules and operator tools (SPEC §3).</summary>
+    /// <summary>The explicit principal for internal modules and operator tools (docs/api.md#authorization).</summary>
     public static Caller System { get; } = new(CallerKind.System, null);
 
     public CallerKind Kind { get; }

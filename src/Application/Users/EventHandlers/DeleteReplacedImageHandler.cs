@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace CleanUser.Application.Users.EventHandlers;
 
 /// <summary>
-/// SPEC §7: the image a change replaced is removed from storage only after the change has committed — this
+/// docs/api.md#images: the image a change replaced is removed from storage only after the change has committed — this
 /// runs from the outbox, after commit, at least once. Deleting an image that is already gone is fine.
 /// </summary>
 public sealed partial class DeleteReplacedImageHandler(

@@ -3,7 +3,7 @@ using CleanUser.Application.Common.Messaging;
 namespace CleanUser.Application.Users.Commands.PatchUser;
 
 /// <summary>
-/// A partial update of one user's profile (docs/api.md#patch): the fields of <see cref="Patch"/> change, the others
+/// A partial update of one user's profile (docs/api.md#request-bodies): the fields of <see cref="Patch"/> change, the others
 /// stay. Built by the HTTP endpoint from any body type, by JSON Patch from the difference it makes, or by an
 /// internal caller: <c>new PatchUserCommand(2, ProfilePatch.Of(("bio", "Moved to Rome")))</c>.
 /// </summary>

@@ -5,7 +5,7 @@ using MediatR;
 
 namespace CleanUser.Application.Users.Queries.GetUser;
 
-/// <summary>Reads one user; public (SPEC §1).</summary>
+/// <summary>Reads one user; public (docs/api.md#endpoints).</summary>
 public sealed record GetUserQuery(long UserId) : IRequest<UserDto>;
 
 public sealed class GetUserQueryHandler(IUserRepository users, IMapper mapper) : IRequestHandler<GetUserQuery, UserDto>
