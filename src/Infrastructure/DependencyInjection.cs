@@ -24,6 +24,10 @@ public static class DependencyInjection
         // Read when first needed rather than now, so hosts and tests can still override the configuration.
         services.AddSingleton(provider => DatabaseConfiguration.CreateProvider(provider.GetRequiredService<IConfiguration>(), contentRoot));
         services.AddSingleton<OutboxInterceptor>();
+        // Not pooled (AddDbContextPool): a pool is of one context type fixed at registration, and takes options of that
+        // type, while the type here depends on the provider read later, and PostgreSQL's context shares the options of
+        // CleanUserDbContext (so ConfigureDbContext<CleanUserDbContext> reaches both). What pooling saves — building a
+        // context, microseconds — is small beside a command's synced commit (docs/adr/0007-sqlite-synchronous.md).
         services.AddDbContext<CleanUserDbContext>((provider, options) =>
         {
             provider.GetRequiredService<IDatabaseProvider>().Configure(options);

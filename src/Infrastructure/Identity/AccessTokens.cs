@@ -18,6 +18,7 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private Keys? _keys;
 
     public string Issue(long userId, TimeSpan? lifetime = null)
     {
@@ -29,7 +30,7 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
             Audience = auth.Audience,
             IssuedAt = now,
             Expires = now + (lifetime ?? auth.TokenLifetime),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(auth.SigningKeyBytes()), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = KeysFor(auth).SigningCredentials,
             Claims = new Dictionary<string, object>
             {
                 [TokenTypeClaim] = AccessTokenType,
@@ -43,23 +44,7 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
     /// <summary>The user id of a valid access token, or the reason it is not one.</summary>
     public async Task<AccessTokenResult> ValidateAsync(string token)
     {
-        var auth = options.Value;
-        var parameters = new TokenValidationParameters
-        {
-            IssuerSigningKey = new SymmetricSecurityKey(auth.SigningKeyBytes()),
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            RequireSignedTokens = true,
-            RequireExpirationTime = true,
-            ValidateLifetime = true,
-            ClockSkew = ClockSkew,
-            ValidateIssuer = auth.Issuer is not null,
-            ValidIssuer = auth.Issuer,
-            ValidateAudience = auth.Audience is not null,
-            ValidAudience = auth.Audience,
-            ValidateIssuerSigningKey = true,
-            TryAllIssuerSigningKeys = true,
-        };
-
+        var parameters = KeysFor(options.Value).ValidationParameters;
         var result = await _handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
         {
@@ -89,9 +74,58 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
             : AccessTokenResult.Invalid("The token has no valid user_id claim.");
     }
 
+    /// <summary>
+    /// The key and validation parameters of <paramref name="auth"/>, built once per options value: IdentityModel caches
+    /// a signature provider per key object, so a new key on every request would build (and cache) a new one each time.
+    /// </summary>
+    private Keys KeysFor(AuthOptions auth)
+    {
+        var keys = _keys;
+        if (keys is null || !ReferenceEquals(keys.Options, auth))
+        {
+            // Two requests racing here build equal keys; either may stay.
+            keys = new Keys(auth);
+            _keys = keys;
+        }
+
+        return keys;
+    }
+
     private static bool IsInteger(Claim claim) =>
         claim.ValueType is ClaimValueTypes.Integer or ClaimValueTypes.Integer32 or ClaimValueTypes.Integer64
             or ClaimValueTypes.String;
+
+    private sealed class Keys
+    {
+        public Keys(AuthOptions auth)
+        {
+            Options = auth;
+            var key = new SymmetricSecurityKey(auth.SigningKeyBytes());
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256);
+            ValidationParameters = new TokenValidationParameters
+            {
+                IssuerSigningKey = key,
+                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                RequireSignedTokens = true,
+                RequireExpirationTime = true,
+                ValidateLifetime = true,
+                ClockSkew = ClockSkew,
+                ValidateIssuer = auth.Issuer is not null,
+                ValidIssuer = auth.Issuer,
+                ValidateAudience = auth.Audience is not null,
+                ValidAudience = auth.Audience,
+                ValidateIssuerSigningKey = true,
+                TryAllIssuerSigningKeys = true,
+            };
+        }
+
+        /// <summary>The options value these were built from.</summary>
+        public AuthOptions Options { get; }
+
+        public SigningCredentials SigningCredentials { get; }
+
+        public TokenValidationParameters ValidationParameters { get; }
+    }
 }
 
 public sealed record AccessTokenResult(long? UserId, string? Error)

@@ -84,6 +84,19 @@ public sealed class WriteQueueTests(ModuleHost host) : IClassFixture<ModuleHost>
         Assert.Equal(Busy, Assert.IsType<SqliteException>(other).SqliteErrorCode);
     }
 
+    [SqliteFact]
+    public async Task Commits_on_SQLite_are_synced_to_disk_before_they_return()
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA synchronous;";
+
+        // 2 = FULL: the WAL is synced on every commit (docs/adr/0007-sqlite-synchronous.md).
+        Assert.Equal(2L, await command.ExecuteScalarAsync());
+    }
+
     private sealed class SqliteFactAttribute : FactAttribute
     {
         public SqliteFactAttribute()

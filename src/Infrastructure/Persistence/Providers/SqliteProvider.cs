@@ -7,9 +7,10 @@ using Microsoft.Extensions.Configuration;
 namespace CleanUser.Infrastructure.Persistence.Providers;
 
 /// <summary>
-/// The embedded database: one SQLite file (by default in the data folder), in WAL mode. SQLite has one writer at a
-/// time; a transaction of the unit of work begins <c>IMMEDIATE</c> (Microsoft.Data.Sqlite's default for
-/// <c>BeginTransaction</c>, which EF Core uses), so it holds the write lock from its first statement.
+/// The embedded database: one SQLite file (by default in the data folder), in WAL mode, every commit synced to disk
+/// (docs/adr/0007-sqlite-synchronous.md). SQLite has one writer at a time; a transaction of the unit of work begins
+/// <c>IMMEDIATE</c> (Microsoft.Data.Sqlite's default for <c>BeginTransaction</c>, which EF Core uses), so it holds the
+/// write lock from its first statement.
 /// </summary>
 /// <remarks>
 /// Writers of this process queue on an in-process gate (<see cref="EnterWriteTurnAsync"/>) rather than on SQLite's lock:
@@ -27,6 +28,7 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     private const int MinimumDefaultTimeoutSeconds = 30;
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SqliteSynchronousInterceptor _synchronous = new();
 
     public SqliteProvider(string connectionString)
     {
@@ -71,7 +73,7 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     public void Configure(DbContextOptionsBuilder options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.UseSqlite(ConnectionString);
+        options.UseSqlite(ConnectionString).AddInterceptors(_synchronous);
     }
 
     public CleanUserDbContext CreateContext(DbContextOptions<CleanUserDbContext> options) => new(options);
