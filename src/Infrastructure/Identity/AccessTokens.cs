@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace CleanUser.Infrastructure.Identity;
 
 /// <summary>
-/// The access tokens of SPEC §2: HS256 JWTs carrying <c>user_id</c>, <c>token_type=access</c>, <c>exp</c>,
+/// The access tokens the API accepts: HS256 JWTs carrying <c>user_id</c>, <c>token_type=access</c>, <c>exp</c>,
 /// <c>iat</c> and <c>jti</c> — the shape SelfCommunity (Simple JWT) issues.
 /// </summary>
 public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider timeProvider)
