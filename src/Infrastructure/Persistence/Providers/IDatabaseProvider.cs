@@ -12,8 +12,6 @@ namespace CleanUser.Infrastructure.Persistence.Providers;
 /// </summary>
 public interface IDatabaseProvider
 {
-    DatabaseProvider Kind { get; }
-
     /// <summary>Points <paramref name="options"/> at the configured database (connection, retries, provider interceptors).</summary>
     void Configure(DbContextOptionsBuilder options);
 

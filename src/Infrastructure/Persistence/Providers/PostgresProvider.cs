@@ -27,8 +27,6 @@ public sealed class PostgresProvider : IDatabaseProvider
         ConnectionString = connectionString;
     }
 
-    public DatabaseProvider Kind => DatabaseProvider.Postgres;
-
     public string ConnectionString { get; }
 
     /// <summary>

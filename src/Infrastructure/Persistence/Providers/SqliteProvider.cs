@@ -36,8 +36,6 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         ConnectionString = connectionString;
     }
 
-    public DatabaseProvider Kind => DatabaseProvider.Sqlite;
-
     /// <summary>The connection string in use: the data source an absolute path, the lock timeout at least 30 s.</summary>
     public string ConnectionString { get; }
 
