@@ -2,6 +2,7 @@ using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Security;
 using CleanUser.Application.Users;
 using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.Application.Users.Queries.GetUser;
 using CleanUser.Domain.Common;
 using CleanUser.Domain.Users;
 using CleanUser.Tests.Support;
@@ -65,9 +66,45 @@ public sealed class ConcurrentCommandTests(TestApp app) : IClassFixture<TestApp>
             await app.ReadUserAsync(id));
     }
 
-    /// <summary>Changes the user in a transaction of the unit of work, signals, and commits only after <see cref="HeldOpen"/>.</summary>
+    [Fact]
+    public async Task A_read_does_not_wait_for_a_command_that_holds_the_user_and_sees_only_what_is_committed()
+    {
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var read = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The command keeps its transaction open until the read is done.
+        var holder = HoldTransactionAsync(id, written, (user, _, _) =>
+        {
+            user.UpdateProfile(new ProfileChanges { Bio = "not committed yet" });
+            return Task.CompletedTask;
+        }, until: read.Task);
+        await written.Task;
+
+        // A query runs outside any transaction. Inside one it would wait for the writer — SQLite's single write lock,
+        // the row lock a command takes on PostgreSQL — for as long as the command holds it.
+        try
+        {
+            // On a pool thread: a read that waits on SQLite's lock blocks its thread, and the bound must still hold.
+            var user = await Task.Run(() => app.SendAsync(new GetUserQuery(id), Caller.Anonymous)).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(before.Bio, user.Bio);
+        }
+        finally
+        {
+            read.TrySetResult();
+        }
+
+        await holder;
+        Assert.Equal("not committed yet", (await app.ReadUserAsync(id)).Bio);
+    }
+
+    /// <summary>
+    /// Changes the user in a transaction of the unit of work, signals, and commits only after <see cref="HeldOpen"/>
+    /// (or once <paramref name="until"/> completes).
+    /// </summary>
     private Task HoldTransactionAsync(long id, TaskCompletionSource written,
-        Func<User, IUsernameUniquenessChecker, CancellationToken, Task> change) => Task.Run(async () =>
+        Func<User, IUsernameUniquenessChecker, CancellationToken, Task> change, Task? until = null) => Task.Run(async () =>
     {
         await using var scope = app.Services.CreateAsyncScope();
         var unitOfWork = scope.ServiceProvider.GetRequiredService<IUnitOfWork>();
@@ -79,7 +116,7 @@ public sealed class ConcurrentCommandTests(TestApp app) : IClassFixture<TestApp>
             await change(user!, uniqueness, ct);
             await unitOfWork.SaveChangesAsync(ct);
             written.TrySetResult();
-            await Task.Delay(HeldOpen, ct);
+            await (until ?? Task.Delay(HeldOpen, ct));
             return 0;
         }, CancellationToken.None);
     });

@@ -89,6 +89,18 @@ public sealed class OperatorCommandTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
+    [Fact]
+    public async Task A_change_made_with_the_verb_is_logged_as_made_by_the_system()
+    {
+        var id = await app.CreateUserAsync();
+        var seen = app.Log.Lines.Count;
+
+        var (exitCode, _, error) = await RunAsync("user", "patch", Id(id), "--bio", "by an operator");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains(app.Log.Lines.Skip(seen), l => l.Message.StartsWith("PatchUserCommand for system handled", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

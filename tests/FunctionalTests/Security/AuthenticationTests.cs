@@ -110,6 +110,17 @@ public sealed class AuthenticationTests(TestApp app) : IClassFixture<TestApp>
         await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "not_authenticated");
     }
 
+    [Fact]
+    public async Task No_credentials_is_refused_before_validation()
+    {
+        var id = await app.CreateUserAsync();
+        using var client = app.CreateClient();
+
+        using var response = await client.PatchJsonAsync(id, new { username = "admin", bio = new string('b', 5001) });
+
+        await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "not_authenticated");
+    }
+
     [Theory]
     [InlineData("Basic", "dXNlcjpwYXNz")]
     [InlineData("Bearer", null)]
