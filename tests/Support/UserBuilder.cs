@@ -7,7 +7,7 @@ namespace CleanUser.Tests.Support;
 /// <see cref="WithFullProfile"/> gives every profile field, both images, the counters, the company, the badge and two
 /// tags values other than their defaults (<see cref="Full"/>), so a test can see that a change touched only what it
 /// should. It builds through the aggregate's own methods and depends on the domain only, so every test project can
-/// use it (the hosts insert what it builds: <see cref="TestApp.CreateUserAsync"/>).
+/// use it (a test host inserts what it builds: <c>TestApp.CreateUserAsync</c>).
 /// </summary>
 public sealed class UserBuilder
 {

@@ -1,28 +1,18 @@
 using CleanUser.Domain.Common;
 using CleanUser.Domain.UnitTests.Fakes;
 using CleanUser.Domain.Users;
+using CleanUser.Tests.Support;
+using Full = CleanUser.Tests.Support.UserBuilder.Full;
 
 namespace CleanUser.Domain.UnitTests.Users;
 
 public class UserProfileTests
 {
-    private static readonly GeoPoint Milan = GeoPoint.Parse("45.4642,9.19", UserFields.LocationLatLng);
-
+    /// <summary>Alice after one update that set every profile field (the values of <see cref="Full"/>).</summary>
     private static User FilledIn()
     {
         var user = TestUsers.Alice();
-        user.UpdateProfile(new ProfileChanges
-        {
-            RealName = "Alice Liddell",
-            Bio = "Curious.",
-            Location = "Milan",
-            LocationLatLng = Milan,
-            PositionLatLng = Milan,
-            DateOfBirth = new DateOnly(1990, 5, 4),
-            Description = "Explorer",
-            Gender = Gender.Female,
-            Website = "https://alice.example",
-        });
+        user.UpdateProfile(Full.Profile);
         return user;
     }
 
@@ -57,45 +47,37 @@ public class UserProfileTests
     {
         var user = FilledIn();
 
-        Assert.Equal("Alice Liddell", user.RealName);
-        Assert.Equal("Curious.", user.Bio);
-        Assert.Equal("Milan", user.Location);
-        Assert.Equal(Milan, user.LocationLatLng);
-        Assert.Equal(Milan, user.PositionLatLng);
-        Assert.Equal(new DateOnly(1990, 5, 4), user.DateOfBirth);
-        Assert.Equal("Explorer", user.Description);
-        Assert.Equal(Gender.Female, user.Gender);
-        Assert.Equal("https://alice.example", user.Website);
+        Assert.Equal(Full.RealName, user.RealName);
+        Assert.Equal(Full.Bio, user.Bio);
+        Assert.Equal(Full.Location, user.Location);
+        Assert.Equal(Full.LocationLatLng, user.LocationLatLng?.ToString());
+        Assert.Equal(Full.PositionLatLng, user.PositionLatLng?.ToString());
+        Assert.Equal(Full.DateOfBirth, user.DateOfBirth);
+        Assert.Equal(Full.Description, user.Description);
+        Assert.Equal(Full.Gender, user.Gender);
+        Assert.Equal(Full.Website, user.Website);
     }
 
     [Fact]
     public void Absent_fields_keep_their_values()
     {
         var user = FilledIn();
+        var before = UserSnapshot.Of(user);
 
         user.UpdateProfile(new ProfileChanges { Bio = "Changed." });
 
-        Assert.Equal("Changed.", user.Bio);
-        Assert.Equal("Alice Liddell", user.RealName);
-        Assert.Equal("Milan", user.Location);
-        Assert.Equal(Milan, user.LocationLatLng);
-        Assert.Equal(Milan, user.PositionLatLng);
-        Assert.Equal(new DateOnly(1990, 5, 4), user.DateOfBirth);
-        Assert.Equal("Explorer", user.Description);
-        Assert.Equal(Gender.Female, user.Gender);
-        Assert.Equal("https://alice.example", user.Website);
+        Assert.Equal(before with { Bio = "Changed." }, UserSnapshot.Of(user));
     }
 
     [Fact]
     public void An_empty_change_set_changes_nothing()
     {
         var user = FilledIn();
+        var before = UserSnapshot.Of(user);
 
         user.UpdateProfile(new ProfileChanges());
 
-        Assert.Equal("Alice Liddell", user.RealName);
-        Assert.Equal("https://alice.example", user.Website);
-        Assert.Equal(Gender.Female, user.Gender);
+        Assert.Equal(before, UserSnapshot.Of(user));
     }
 
     [Fact]
@@ -306,6 +288,7 @@ public class UserProfileTests
     public void An_update_with_one_invalid_value_changes_nothing_at_all(string badField)
     {
         var user = FilledIn();
+        var before = UserSnapshot.Of(user);
         var changes = new ProfileChanges
         {
             RealName = badField == UserFields.RealName ? "bad\nname" : "Alice Pleasance",
@@ -322,15 +305,7 @@ public class UserProfileTests
         var exception = Assert.Throws<InvalidValueException>(() => user.UpdateProfile(changes));
 
         Assert.Equal(badField, exception.Field);
-        Assert.Equal("Alice Liddell", user.RealName);
-        Assert.Equal("Curious.", user.Bio);
-        Assert.Equal("Milan", user.Location);
-        Assert.Equal(Milan, user.LocationLatLng);
-        Assert.Equal(Milan, user.PositionLatLng);
-        Assert.Equal(new DateOnly(1990, 5, 4), user.DateOfBirth);
-        Assert.Equal("Explorer", user.Description);
-        Assert.Equal(Gender.Female, user.Gender);
-        Assert.Equal("https://alice.example", user.Website);
+        Assert.Equal(before, UserSnapshot.Of(user));
     }
 
     [Fact]
