@@ -140,8 +140,7 @@ public class ImageUploadTests(TestApp app) : IClassFixture<TestApp>
     {
         var id = await app.CreateUserAsync();
         var client = app.ClientFor(id);
-        var key = Api.KeyOf((await Api.ReadUserAsync(await client.PatchFileAsync(id, "cover", TestImages.Jpeg(900, 300))))
-            .GetProperty("cover").GetString()!);
+        var key = Api.KeyOf(await client.UploadAsync(id, "cover", TestImages.Jpeg(900, 300)));
         Assert.True(File.Exists(app.Folder.MediaPath(key)));
 
         var user = await Api.ReadUserAsync(await client.PatchMultipartAsync(id, [], ("cover", "")));
@@ -156,8 +155,7 @@ public class ImageUploadTests(TestApp app) : IClassFixture<TestApp>
     {
         var id = await app.CreateUserAsync();
         var client = app.ClientFor(id);
-        var key = Api.KeyOf((await Api.ReadUserAsync(await client.PatchFileAsync(id, "avatar", TestImages.Gif(64, 64))))
-            .GetProperty("avatar").GetString()!);
+        var key = Api.KeyOf(await client.UploadAsync(id, "avatar", TestImages.Gif(64, 64)));
 
         var user = await Api.ReadUserAsync(await client.PatchJsonAsync(id, new Dictionary<string, object?> { ["avatar"] = null }));
 
@@ -211,8 +209,7 @@ public class ImageUploadTests(TestApp app) : IClassFixture<TestApp>
     {
         var id = await app.CreateUserAsync();
         var client = app.ClientFor(id);
-        var first = (await Api.ReadUserAsync(await client.PatchFileAsync(id, "avatar", TestImages.Jpeg(100, 100))))
-            .GetProperty("avatar").GetString()!;
+        var first = await client.UploadAsync(id, "avatar", TestImages.Jpeg(100, 100));
 
         var user = await Api.ReadUserAsync(await client.PatchJsonAsync(id, new Dictionary<string, string>
         {
@@ -260,14 +257,14 @@ public class ImageUploadTests(TestApp app) : IClassFixture<TestApp>
         var client = app.ClientFor(id);
         var picture = TestImages.Jpeg(333, 222);
 
-        var first = (await Api.ReadUserAsync(await client.PatchFileAsync(id, "avatar", picture))).GetProperty("avatar").GetString();
-        var second = (await Api.ReadUserAsync(await client.PatchFileAsync(id, "avatar", picture))).GetProperty("avatar").GetString();
+        var first = await client.UploadAsync(id, "avatar", picture);
+        var second = await client.UploadAsync(id, "avatar", picture);
 
         Assert.Equal(first, second);
         var events = (await app.OutboxAsync()).Where(m => m.Type == typeof(UserAvatarChanged).FullName &&
                                                              m.Payload.Contains($"\"UserId\":{id},", StringComparison.Ordinal));
         Assert.Single(events);
-        Assert.True(File.Exists(app.Folder.MediaPath(Api.KeyOf(first!))));
+        Assert.True(File.Exists(app.Folder.MediaPath(Api.KeyOf(first))));
     }
 
     private async Task<byte[]> ServedImageAsync(string url, string expectedType)

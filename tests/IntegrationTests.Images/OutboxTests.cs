@@ -22,6 +22,10 @@ public class OutboxTests
     /// <summary>An instance whose dispatcher does not run, so what is written stays pending.</summary>
     private static readonly TestAppOptions NoDispatcher = new() { Outbox = false };
 
+    /// <summary>An instance that also delivers avatar changes to <paramref name="handler"/>.</summary>
+    private static TestAppOptions Delivering(INotificationHandler<DomainEventNotification<UserAvatarChanged>> handler) =>
+        new() { Services = services => services.AddSingleton(handler) };
+
     [Fact]
     public async Task A_changed_avatar_writes_exactly_one_outbox_row_with_the_change()
     {
@@ -137,10 +141,8 @@ public class OutboxTests
     {
         using var folder = TestFolder.Create();
         var deliveries = new CountingAvatarHandler();
-        void Count(IServiceCollection services) =>
-            services.AddSingleton<INotificationHandler<DomainEventNotification<UserAvatarChanged>>>(deliveries);
-        await using var a = TestApp.Over(folder, new TestAppOptions { Services = Count });
-        await using var b = TestApp.Over(folder, new TestAppOptions { Services = Count });
+        await using var a = TestApp.Over(folder, Delivering(deliveries));
+        await using var b = TestApp.Over(folder, Delivering(deliveries));
         var users = new List<long>();
         for (var i = 0; i < 6; i++)
         {
@@ -165,9 +167,9 @@ public class OutboxTests
     {
         using var folder = TestFolder.Create();
         var deliveries = new CountingAvatarHandler();
-        await using var host = TestApp.Over(folder, NoDispatcher with
+        await using var host = TestApp.Over(folder, Delivering(deliveries) with
         {
-            Services = services => services.AddSingleton<INotificationHandler<DomainEventNotification<UserAvatarChanged>>>(deliveries),
+            Outbox = false,
             Settings = new Dictionary<string, string> { ["Outbox:BatchSize"] = "7" },
         });
         var now = DateTimeOffset.UtcNow;
@@ -201,10 +203,7 @@ public class OutboxTests
     {
         using var folder = TestFolder.Create();
         var flaky = new FlakyAvatarHandler();
-        await using var host = TestApp.Over(folder, new TestAppOptions
-        {
-            Services = services => services.AddSingleton<INotificationHandler<DomainEventNotification<UserAvatarChanged>>>(flaky),
-        });
+        await using var host = TestApp.Over(folder, Delivering(flaky));
         var id = await host.CreateUserAsync();
 
         await UploadAvatarAsync(host, id, TestImages.Jpeg(210, 210));
@@ -243,9 +242,6 @@ public class OutboxTests
         Assert.Single(await host.OutboxAsync()); // the event's row rolled back with the change
     }
 
-    private static async Task<string> UploadAvatarAsync(TestApp host, long id, byte[] picture)
-    {
-        var user = await Api.ReadUserAsync(await host.ClientFor(id).PatchFileAsync(id, "avatar", picture));
-        return Api.KeyOf(user.GetProperty("avatar").GetString()!);
-    }
+    private static async Task<string> UploadAvatarAsync(TestApp host, long id, byte[] picture) =>
+        Api.KeyOf(await host.ClientFor(id).UploadAsync(id, "avatar", picture));
 }

@@ -116,6 +116,16 @@ public static class Api
         string fileName = "image.bin") =>
         client.PatchMultipartAsync(id, [(field, content, fileName)]);
 
+    /// <summary>
+    /// Uploads <paramref name="picture"/> as the image <paramref name="field"/> (<c>avatar</c> or <c>cover</c>) in a
+    /// multipart PATCH, and returns the image's URL from the 200 response.
+    /// </summary>
+    public static async Task<string> UploadAsync(this HttpClient client, long id, string field, byte[] picture, string fileName = "image.bin")
+    {
+        var user = await (await client.PatchFileAsync(id, field, picture, fileName)).ReadUserAsync();
+        return user.GetProperty(field).GetString()!;
+    }
+
     /// <summary>A 200 with a JSON user; returns its root element.</summary>
     public static async Task<JsonElement> ReadUserAsync(this HttpResponseMessage response)
     {

@@ -113,8 +113,7 @@ public sealed class OperatorCommandTests(TestApp app) : IClassFixture<TestApp>
 
         Assert.Equal(0, exitCode);
         Assert.Equal("", error);
-        using var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", output.Trim());
+        using var client = app.CreateClient().WithToken(output.Trim());
         using var response = await client.PatchJsonAsync(id, new { bio = "via operator token" });
         Assert.Equal("via operator token", (await response.ReadUserAsync()).GetProperty("bio").GetString());
     }

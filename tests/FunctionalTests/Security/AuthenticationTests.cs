@@ -48,8 +48,7 @@ public sealed class AuthenticationTests(TestApp app) : IClassFixture<TestApp>
     {
         var id = await app.CreateUserAsync();
         var before = await app.ReadUserAsync(id);
-        using var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", BadToken(kind, id));
+        using var client = app.CreateClient().WithToken(BadToken(kind, id));
 
         using var response = await client.PatchJsonAsync(id, new { bio = "should not be stored" });
 
@@ -63,8 +62,7 @@ public sealed class AuthenticationTests(TestApp app) : IClassFixture<TestApp>
     {
         // The control for the cases above: the hand-made tokens differ from a good one only in what each case breaks.
         var id = await app.CreateUserAsync();
-        using var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Jwt.Hs256(Jwt.AccessClaims(id)));
+        using var client = app.CreateClient().WithToken(Jwt.Hs256(Jwt.AccessClaims(id)));
 
         using var response = await client.PatchJsonAsync(id, new { bio = "hand made" });
 
@@ -77,8 +75,7 @@ public sealed class AuthenticationTests(TestApp app) : IClassFixture<TestApp>
         var id = await app.CreateUserAsync();
         var claims = Jwt.AccessClaims(id);
         claims["exp"] = Jwt.Now - 5;
-        using var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Jwt.Hs256(claims));
+        using var client = app.CreateClient().WithToken(Jwt.Hs256(claims));
 
         using var response = await client.PatchJsonAsync(id, new { bio = "just in time" });
 
@@ -129,8 +126,7 @@ public sealed class AuthenticationTests(TestApp app) : IClassFixture<TestApp>
     {
         var id = await app.CreateUserAsync();
         var before = await app.ReadUserAsync(id);
-        using var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new(scheme, parameter == "token" ? app.TokenFor(id) : parameter);
+        using var client = app.CreateClient().WithToken(parameter == "token" ? app.TokenFor(id) : parameter, scheme);
 
         using var response = await client.PatchJsonAsync(id, new { bio = "nope" });
 
@@ -146,8 +142,7 @@ public sealed class AuthenticationTests(TestApp app) : IClassFixture<TestApp>
     {
         var id = await app.CreateUserAsync();
         var before = await app.ReadUserAsync(id);
-        using var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new(scheme, app.TokenFor(id));
+        using var client = app.CreateClient().WithToken(app.TokenFor(id), scheme);
 
         using var me = await client.GetAsync(Api.Relative("/api/v2/user/me/"));
         using var patch = await client.PatchJsonAsync(id, new { bio = scheme });
@@ -161,8 +156,7 @@ public sealed class AuthenticationTests(TestApp app) : IClassFixture<TestApp>
     public async Task A_bad_token_is_refused_on_the_public_get_too()
     {
         var id = await app.CreateUserAsync();
-        using var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", BadToken("expired", id));
+        using var client = app.CreateClient().WithToken(BadToken("expired", id));
 
         using var response = await client.GetUserAsync(id);
 

@@ -88,7 +88,7 @@ public sealed class UserResponseTests(TestApp app) : IClassFixture<TestApp>
         var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
         using var anonymous = app.CreateClient();
 
-        using var response = await anonymous.GetAsync(Api.UserUri(id));
+        using var response = await anonymous.GetUserAsync(id);
 
         AssertUserShape(await response.ReadUserAsync());
         Assert.NotNull(response.Headers.ETag);
