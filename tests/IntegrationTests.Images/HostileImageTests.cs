@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using CleanUser.Tests.Support;
 
 namespace CleanUser.IntegrationTests.Images;
 
@@ -7,7 +8,7 @@ namespace CleanUser.IntegrationTests.Images;
 /// Issue 3, acceptance 4: every hostile input is a 400 naming the field and the code, and nothing changes —
 /// neither the user row nor the stored files.
 /// </summary>
-public class HostileImageTests(ImagesApiFactory factory) : IClassFixture<ImagesApiFactory>
+public class HostileImageTests(TestApp app) : IClassFixture<TestApp>
 {
     public static TheoryData<string, string, string> Uploads => new()
     {
@@ -45,11 +46,10 @@ public class HostileImageTests(ImagesApiFactory factory) : IClassFixture<ImagesA
     {
         var (id, before, files) = await UserWithImagesAsync();
 
-        var response = await Api.PatchMultipartAsync(factory.ClientFor(id), id, [(field, Hostile(name), "picture.png")],
+        var response = await app.ClientFor(id).PatchMultipartAsync(id, [(field, Hostile(name), "picture.png")],
             ("bio", "should not be saved"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal([(field, code)], await Api.FieldErrorsAsync(response));
+        await response.AssertFieldErrorsAsync((field, code));
         await AssertUnchangedAsync(id, before, files);
     }
 
@@ -62,11 +62,10 @@ public class HostileImageTests(ImagesApiFactory factory) : IClassFixture<ImagesA
     {
         var (id, before, files) = await UserWithImagesAsync();
 
-        var response = await Api.PatchJsonAsync(factory.ClientFor(id), id,
+        var response = await app.ClientFor(id).PatchJsonAsync(id,
             new Dictionary<string, string> { ["avatar_base64"] = text, ["bio"] = "should not be saved" });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal([("avatar_base64", "invalid_image")], await Api.FieldErrorsAsync(response));
+        await response.AssertFieldErrorsAsync(("avatar_base64", "invalid_image"));
         await AssertUnchangedAsync(id, before, files);
     }
 
@@ -75,11 +74,10 @@ public class HostileImageTests(ImagesApiFactory factory) : IClassFixture<ImagesA
     {
         var (id, before, files) = await UserWithImagesAsync();
 
-        var response = await Api.PatchFormAsync(factory.ClientFor(id), id,
+        var response = await app.ClientFor(id).PatchFormAsync(id,
             ("cover_base64", Api.DataUrl(Hostile("bomb-png"))), ("avatar_base64", Api.DataUrl(Hostile("svg"), "image/svg+xml")));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal([("avatar_base64", "invalid_image"), ("cover_base64", "image_too_large")], await Api.FieldErrorsAsync(response));
+        await response.AssertFieldErrorsAsync(("avatar_base64", "invalid_image"), ("cover_base64", "image_too_large"));
         await AssertUnchangedAsync(id, before, files);
     }
 
@@ -88,12 +86,10 @@ public class HostileImageTests(ImagesApiFactory factory) : IClassFixture<ImagesA
     {
         var (id, before, files) = await UserWithImagesAsync();
 
-        var response = await Api.PatchMultipartAsync(factory.ClientFor(id), id,
+        var response = await app.ClientFor(id).PatchMultipartAsync(id,
             [("avatar", Hostile("random-bytes"), "a.jpg"), ("cover", Hostile("oversized-cover"), "c.jpg")], ("gender", "robot"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal([("gender", "invalid_choice"), ("avatar", "invalid_image"), ("cover", "file_too_large")],
-            await Api.FieldErrorsAsync(response));
+        await response.AssertFieldErrorsAsync(("gender", "invalid_choice"), ("avatar", "invalid_image"), ("cover", "file_too_large"));
         await AssertUnchangedAsync(id, before, files);
     }
 
@@ -102,11 +98,10 @@ public class HostileImageTests(ImagesApiFactory factory) : IClassFixture<ImagesA
     {
         var (id, before, files) = await UserWithImagesAsync();
 
-        var response = await Api.PatchMultipartAsync(factory.ClientFor(id), id, [("avatar", TestImages.Jpeg(50, 50), "a.jpg")],
+        var response = await app.ClientFor(id).PatchMultipartAsync(id, [("avatar", TestImages.Jpeg(50, 50), "a.jpg")],
             ("avatar_base64", Api.DataUrl(TestImages.Png(40, 40))));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal([("avatar_base64", "invalid")], await Api.FieldErrorsAsync(response));
+        await response.AssertFieldErrorsAsync(("avatar_base64", "invalid"));
         await AssertUnchangedAsync(id, before, files);
     }
 
@@ -115,31 +110,30 @@ public class HostileImageTests(ImagesApiFactory factory) : IClassFixture<ImagesA
     {
         var (id, before, files) = await UserWithImagesAsync();
 
-        var response = await Api.PatchJsonAsync(factory.ClientFor(id), id,
+        var response = await app.ClientFor(id).PatchJsonAsync(id,
             new Dictionary<string, string> { ["avatar"] = "https://evil.example/x.png" });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal([("avatar", "invalid")], await Api.FieldErrorsAsync(response));
+        await response.AssertFieldErrorsAsync(("avatar", "invalid"));
         await AssertUnchangedAsync(id, before, files);
     }
 
     /// <summary>A user who already has an avatar and a cover, the stored row, and the files in storage.</summary>
-    private async Task<(long Id, CleanUser.Domain.Users.User Before, SortedSet<string> Files)> UserWithImagesAsync()
+    private async Task<(long Id, UserSnapshot Before, SortedSet<string> Files)> UserWithImagesAsync()
     {
-        var id = await factory.CreateUserAsync();
-        await Api.UserAsync(await Api.PatchMultipartAsync(factory.ClientFor(id), id,
+        var id = await app.CreateUserAsync();
+        await Api.ReadUserAsync(await app.ClientFor(id).PatchMultipartAsync(id,
             [("avatar", TestImages.Jpeg(90, 90), "a.jpg"), ("cover", TestImages.Png(300, 100), "c.png")]));
-        return (id, await factory.UserAsync(id), factory.Folder.MediaFiles());
+        return (id, await app.ReadUserAsync(id), app.Folder.MediaFiles());
     }
 
-    private async Task AssertUnchangedAsync(long id, CleanUser.Domain.Users.User before, SortedSet<string> files)
+    private async Task AssertUnchangedAsync(long id, UserSnapshot before, SortedSet<string> files)
     {
-        var after = await factory.UserAsync(id);
-        Assert.Equal((before.Version, before.Avatar, before.Cover, before.Bio), (after.Version, after.Avatar, after.Cover, after.Bio));
+        var after = await app.ReadUserAsync(id);
+        Assert.Equal(before, after);
         Assert.NotNull(after.Avatar);
-        Assert.True(File.Exists(factory.Folder.MediaPath(after.Avatar)));
+        Assert.True(File.Exists(app.Folder.MediaPath(after.Avatar)));
         // Other tests of this class run one after another, so any new file would be this request's.
-        Assert.Equal(files, factory.Folder.MediaFiles());
+        Assert.Equal(files, app.Folder.MediaFiles());
     }
 
     private static byte[] RandomBytes(int length)

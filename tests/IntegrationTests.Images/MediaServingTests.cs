@@ -1,18 +1,19 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using CleanUser.Tests.Support;
 
 namespace CleanUser.IntegrationTests.Images;
 
 /// <summary>Issue 3, storage: stored images are served with long-lived caching and safe headers, and nothing else is.</summary>
-public class MediaServingTests(ImagesApiFactory factory) : IClassFixture<ImagesApiFactory>
+public class MediaServingTests(TestApp app) : IClassFixture<TestApp>
 {
     [Fact]
     public async Task A_stored_image_is_served_immutable_with_its_type_and_nosniff()
     {
         var url = await UploadAvatarAsync(TestImages.Png(64, 64, transparent: true));
 
-        var response = await factory.CreateClient().GetAsync(new Uri(url));
+        var response = await app.CreateClient().GetAsync(new Uri(url));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
@@ -26,7 +27,7 @@ public class MediaServingTests(ImagesApiFactory factory) : IClassFixture<ImagesA
     public async Task A_client_that_has_the_image_gets_304()
     {
         var url = await UploadAvatarAsync(TestImages.Jpeg(70, 70));
-        var client = factory.CreateClient();
+        var client = app.CreateClient();
         var etag = (await client.GetAsync(new Uri(url))).Headers.ETag!;
 
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url));
@@ -42,7 +43,7 @@ public class MediaServingTests(ImagesApiFactory factory) : IClassFixture<ImagesA
         var url = await UploadAvatarAsync(TestImages.Jpeg(72, 72));
 
         using var request = new HttpRequestMessage(HttpMethod.Head, new Uri(url));
-        var response = await factory.CreateClient().SendAsync(request);
+        var response = await app.CreateClient().SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
@@ -64,10 +65,10 @@ public class MediaServingTests(ImagesApiFactory factory) : IClassFixture<ImagesA
     public async Task Anything_but_a_stored_image_is_404_with_the_problem_body(string path)
     {
         // Files that do exist next to and above the media folder, which must never be reachable.
-        await File.WriteAllTextAsync(Path.Combine(factory.Folder.MediaRoot, "secret.txt"), "secret");
-        await File.WriteAllTextAsync(Path.Combine(factory.Folder.MediaRoot, "cleanuser.db"), "not the database");
+        await File.WriteAllTextAsync(Path.Combine(app.Folder.MediaRoot, "secret.txt"), "secret");
+        await File.WriteAllTextAsync(Path.Combine(app.Folder.MediaRoot, "cleanuser.db"), "not the database");
 
-        var response = await factory.CreateClient().GetAsync(new Uri(path, UriKind.Relative));
+        var response = await app.CreateClient().GetAsync(new Uri(path, UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -81,7 +82,7 @@ public class MediaServingTests(ImagesApiFactory factory) : IClassFixture<ImagesA
     {
         var key = Api.KeyOf(await UploadAvatarAsync(TestImages.Jpeg(74, 74)));
 
-        var response = await factory.CreateClient().GetAsync(new Uri("/media/" + key.Replace(".jpg", ".png", StringComparison.Ordinal), UriKind.Relative));
+        var response = await app.CreateClient().GetAsync(new Uri("/media/" + key.Replace(".jpg", ".png", StringComparison.Ordinal), UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -89,20 +90,18 @@ public class MediaServingTests(ImagesApiFactory factory) : IClassFixture<ImagesA
     [Fact]
     public async Task Image_urls_use_the_configured_public_base_url()
     {
-        using var configured = factory.WithWebHostBuilder(b => b.UseSetting("Media:PublicBaseUrl", "https://cdn.example.org/base/"));
-        var id = await factory.CreateUserAsync();
-        var client = configured.CreateClient();
-        client.DefaultRequestHeaders.Authorization = factory.ClientFor(id).DefaultRequestHeaders.Authorization;
+        using var configured = app.WithWebHostBuilder(b => b.UseSetting("Media:PublicBaseUrl", "https://cdn.example.org/base/"));
+        var id = await app.CreateUserAsync();
+        var client = configured.CreateClient().WithToken(app.TokenFor(id));
 
-        var user = await Api.UserAsync(await Api.PatchFileAsync(client, id, "avatar", TestImages.Jpeg(76, 76)));
+        var avatar = await client.UploadAsync(id, "avatar", TestImages.Jpeg(76, 76));
 
-        Assert.StartsWith("https://cdn.example.org/base/media/avatars/", user.GetProperty("avatar").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("https://cdn.example.org/base/media/avatars/", avatar, StringComparison.Ordinal);
     }
 
     private async Task<string> UploadAvatarAsync(byte[] picture)
     {
-        var id = await factory.CreateUserAsync();
-        var user = await Api.UserAsync(await Api.PatchFileAsync(factory.ClientFor(id), id, "avatar", picture));
-        return user.GetProperty("avatar").GetString()!;
+        var id = await app.CreateUserAsync();
+        return await app.ClientFor(id).UploadAsync(id, "avatar", picture);
     }
 }

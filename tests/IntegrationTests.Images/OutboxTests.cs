@@ -4,6 +4,7 @@ using CleanUser.Application.Common.Messaging;
 using CleanUser.Domain.Users.Events;
 using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence;
+using CleanUser.Tests.Support;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,11 +19,18 @@ public class OutboxTests
 {
     private static readonly string AvatarChanged = typeof(UserAvatarChanged).FullName!;
 
+    /// <summary>An instance whose dispatcher does not run, so what is written stays pending.</summary>
+    private static readonly TestAppOptions NoDispatcher = new() { Outbox = false };
+
+    /// <summary>An instance that also delivers avatar changes to <paramref name="handler"/>.</summary>
+    private static TestAppOptions Delivering(INotificationHandler<DomainEventNotification<UserAvatarChanged>> handler) =>
+        new() { Services = services => services.AddSingleton(handler) };
+
     [Fact]
     public async Task A_changed_avatar_writes_exactly_one_outbox_row_with_the_change()
     {
         using var folder = TestFolder.Create();
-        await using var host = ImagesApiFactory.Over(folder, outboxEnabled: false);
+        await using var host = TestApp.Over(folder, NoDispatcher);
         var id = await host.CreateUserAsync();
 
         var key = await UploadAvatarAsync(host, id, TestImages.Jpeg(120, 120));
@@ -38,23 +46,23 @@ public class OutboxTests
     public async Task An_unchanged_avatar_raises_nothing_and_writes_nothing()
     {
         using var folder = TestFolder.Create();
-        await using var host = ImagesApiFactory.Over(folder, outboxEnabled: false);
+        await using var host = TestApp.Over(folder, NoDispatcher);
         var id = await host.CreateUserAsync();
         var picture = TestImages.Png(150, 150);
         await UploadAvatarAsync(host, id, picture);
-        var version = (await host.UserAsync(id)).Version;
+        var version = (await host.ReadUserAsync(id)).Version;
 
         await UploadAvatarAsync(host, id, picture);
 
         Assert.Single(await host.OutboxAsync());
-        Assert.Equal(version, (await host.UserAsync(id)).Version);
+        Assert.Equal(version, (await host.ReadUserAsync(id)).Version);
     }
 
     [Fact]
     public async Task The_dispatcher_delivers_the_event_and_the_replaced_file_disappears()
     {
         using var folder = TestFolder.Create();
-        await using var host = ImagesApiFactory.Over(folder);
+        await using var host = TestApp.Over(folder);
         var id = await host.CreateUserAsync();
         var first = await UploadAvatarAsync(host, id, TestImages.Jpeg(130, 130));
 
@@ -70,7 +78,7 @@ public class OutboxTests
     public async Task A_replaced_image_that_another_user_still_shows_is_kept()
     {
         using var folder = TestFolder.Create();
-        await using var host = ImagesApiFactory.Over(folder);
+        await using var host = TestApp.Over(folder);
         var (alice, bob) = (await host.CreateUserAsync(), await host.CreateUserAsync());
         var shared = TestImages.Jpeg(160, 160);
         var key = await UploadAvatarAsync(host, alice, shared);
@@ -88,7 +96,7 @@ public class OutboxTests
         using var folder = TestFolder.Create();
         long id;
         string replaced, current;
-        await using (var stopped = ImagesApiFactory.Over(folder, outboxEnabled: false))
+        await using (var stopped = TestApp.Over(folder, NoDispatcher))
         {
             id = await stopped.CreateUserAsync();
             replaced = await UploadAvatarAsync(stopped, id, TestImages.Jpeg(180, 180));
@@ -98,7 +106,7 @@ public class OutboxTests
 
         Assert.True(File.Exists(folder.MediaPath(replaced)), "nothing was delivered before the instance stopped");
 
-        await using var next = ImagesApiFactory.Over(folder);
+        await using var next = TestApp.Over(folder);
         _ = next.Services; // starts the host, and with it the dispatcher
 
         await Eventually.TrueAsync(() => !File.Exists(folder.MediaPath(replaced)), "the next instance deletes the replaced avatar");
@@ -110,7 +118,7 @@ public class OutboxTests
     public async Task A_row_claimed_by_an_instance_that_died_is_taken_over_when_its_lease_ends()
     {
         using var folder = TestFolder.Create();
-        await using (var dead = ImagesApiFactory.Over(folder, outboxEnabled: false))
+        await using (var dead = TestApp.Over(folder, NoDispatcher))
         {
             var id = await dead.CreateUserAsync();
             await UploadAvatarAsync(dead, id, TestImages.Jpeg(200, 200));
@@ -120,7 +128,7 @@ public class OutboxTests
                 .SetProperty(m => m.LockedUntil, DateTime.UtcNow.AddSeconds(1))));
         }
 
-        await using var next = ImagesApiFactory.Over(folder, settings: new Dictionary<string, string> { ["Outbox:PollInterval"] = "00:00:00.200" });
+        await using var next = TestApp.Over(folder, new TestAppOptions { Settings = new Dictionary<string, string> { ["Outbox:PollInterval"] = "00:00:00.200" } });
         _ = next.Services;
 
         await Eventually.TrueAsync(async () => (await next.OutboxAsync()).Single().ProcessedAt is not null, "the row is delivered after the lease");
@@ -133,10 +141,8 @@ public class OutboxTests
     {
         using var folder = TestFolder.Create();
         var deliveries = new CountingAvatarHandler();
-        void Count(IServiceCollection services) =>
-            services.AddSingleton<INotificationHandler<DomainEventNotification<UserAvatarChanged>>>(deliveries);
-        await using var a = ImagesApiFactory.Over(folder, configureServices: Count);
-        await using var b = ImagesApiFactory.Over(folder, configureServices: Count);
+        await using var a = TestApp.Over(folder, Delivering(deliveries));
+        await using var b = TestApp.Over(folder, Delivering(deliveries));
         var users = new List<long>();
         for (var i = 0; i < 6; i++)
         {
@@ -161,9 +167,11 @@ public class OutboxTests
     {
         using var folder = TestFolder.Create();
         var deliveries = new CountingAvatarHandler();
-        await using var host = ImagesApiFactory.Over(folder, outboxEnabled: false,
-            configureServices: services => services.AddSingleton<INotificationHandler<DomainEventNotification<UserAvatarChanged>>>(deliveries),
-            settings: new Dictionary<string, string> { ["Outbox:BatchSize"] = "7" });
+        await using var host = TestApp.Over(folder, Delivering(deliveries) with
+        {
+            Outbox = false,
+            Settings = new Dictionary<string, string> { ["Outbox:BatchSize"] = "7" },
+        });
         var now = DateTimeOffset.UtcNow;
         await host.QueryAsync(db =>
         {
@@ -195,8 +203,7 @@ public class OutboxTests
     {
         using var folder = TestFolder.Create();
         var flaky = new FlakyAvatarHandler();
-        await using var host = ImagesApiFactory.Over(folder, configureServices: services =>
-            services.AddSingleton<INotificationHandler<DomainEventNotification<UserAvatarChanged>>>(flaky));
+        await using var host = TestApp.Over(folder, Delivering(flaky));
         var id = await host.CreateUserAsync();
 
         await UploadAvatarAsync(host, id, TestImages.Jpeg(210, 210));
@@ -213,29 +220,28 @@ public class OutboxTests
     {
         using var folder = TestFolder.Create();
         var failingCommit = new FailingCommitInterceptor();
-        await using var host = ImagesApiFactory.Over(folder, outboxEnabled: false, configureServices: services =>
-            services.ConfigureDbContext<CleanUserDbContext>(options => options.AddInterceptors(failingCommit)));
+        await using var host = TestApp.Over(folder, NoDispatcher with
+        {
+            Services = services => services.ConfigureDbContext<CleanUserDbContext>(options => options.AddInterceptors(failingCommit)),
+        });
         var id = await host.CreateUserAsync();
         var old = await UploadAvatarAsync(host, id, TestImages.Jpeg(220, 220));
         var files = folder.MediaFiles();
 
         failingCommit.Armed = true;
-        var response = await Api.PatchMultipartAsync(host.ClientFor(id), id, [("avatar", TestImages.Jpeg(230, 230), "new.jpg")],
+        var response = await host.ClientFor(id).PatchMultipartAsync(id, [("avatar", TestImages.Jpeg(230, 230), "new.jpg")],
             ("bio", "lost with the transaction"));
         failingCommit.Armed = false;
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("simulated", body, StringComparison.Ordinal);
-        var user = await host.UserAsync(id);
+        var user = await host.ReadUserAsync(id);
         Assert.Equal((old, string.Empty), (user.Avatar, user.Bio));
         Assert.Equal(files, folder.MediaFiles()); // the new file was stored, then removed again
         Assert.Single(await host.OutboxAsync()); // the event's row rolled back with the change
     }
 
-    private static async Task<string> UploadAvatarAsync(ImagesApiFactory host, long id, byte[] picture)
-    {
-        var user = await Api.UserAsync(await Api.PatchFileAsync(host.ClientFor(id), id, "avatar", picture));
-        return Api.KeyOf(user.GetProperty("avatar").GetString()!);
-    }
+    private static async Task<string> UploadAvatarAsync(TestApp host, long id, byte[] picture) =>
+        Api.KeyOf(await host.ClientFor(id).UploadAsync(id, "avatar", picture));
 }

@@ -4,7 +4,6 @@ using CleanUser.Application.UnitTests.Support;
 using CleanUser.Domain.Users;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using NSubstitute;
 
 namespace CleanUser.Application.UnitTests.Pipeline;
@@ -19,10 +18,8 @@ internal sealed class ApplicationContainer : IDisposable
 
     public ApplicationContainer(Action<IServiceCollection>? configure = null)
     {
-        Users.GetByIdAsync(TestDoubles.AliceId, Arg.Any<CancellationToken>()).Returns(_ => Task.FromResult<User?>(Alice));
-
         var services = new ServiceCollection();
-        services.AddLogging(logging => logging.AddProvider(Logs));
+        services.AddLogging();
         services.AddApplication();
         services.AddScoped(_ => Users);
         services.AddScoped(_ => Uniqueness);
@@ -36,8 +33,6 @@ internal sealed class ApplicationContainer : IDisposable
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 
-    public User Alice { get; } = TestDoubles.Alice();
-
     public IUserRepository Users { get; } = Substitute.For<IUserRepository>();
 
     public IUsernameUniquenessChecker Uniqueness { get; } = Substitute.For<IUsernameUniquenessChecker>();
@@ -47,10 +42,6 @@ internal sealed class ApplicationContainer : IDisposable
     public IClock Clock { get; } = TestDoubles.Clock();
 
     public IMediaUrls MediaUrls { get; } = TestDoubles.MediaUrls();
-
-    public RecordingLoggerProvider Logs { get; } = new();
-
-    public IServiceProvider Root => _provider;
 
     /// <summary>Opens a scope acting as <paramref name="caller"/> (as the HTTP pipeline does after authentication).</summary>
     public Scope As(Caller caller)
@@ -64,38 +55,8 @@ internal sealed class ApplicationContainer : IDisposable
 
     internal sealed class Scope(IServiceScope scope) : IDisposable
     {
-        public IServiceProvider Services => scope.ServiceProvider;
-
         public IMediator Mediator => scope.ServiceProvider.GetRequiredService<IMediator>();
 
         public void Dispose() => scope.Dispose();
-    }
-}
-
-/// <summary>Collects every log line of the container, with its category.</summary>
-internal sealed class RecordingLoggerProvider : ILoggerProvider
-{
-    public List<(string Category, LogLevel Level, string Message)> Entries { get; } = [];
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(RecordingLoggerProvider provider, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
-            Func<TState, Exception?, string> formatter)
-        {
-            lock (provider.Entries)
-            {
-                provider.Entries.Add((category, logLevel, formatter(state, exception)));
-            }
-        }
     }
 }

@@ -1,5 +1,4 @@
 using CleanUser.Domain.Users;
-using CleanUser.FunctionalTests.Infrastructure;
 using CleanUser.Infrastructure.Persistence;
 using CleanUser.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -8,12 +7,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CleanUser.FunctionalTests.Hosting;
 
 /// <summary>On PostgreSQL: the schema comes from the PostgreSQL migrations, with the server's own types, and times are instants.</summary>
-public sealed class PostgresSchemaTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
+public sealed class PostgresSchemaTests(TestApp app) : IClassFixture<TestApp>
 {
     [PostgresFact]
     public async Task The_database_has_exactly_the_postgres_migrations_applied()
     {
-        await using var scope = factory.Services.CreateAsyncScope();
+        await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
 
         var applied = (await db.Database.GetAppliedMigrationsAsync()).ToList();
@@ -27,7 +26,7 @@ public sealed class PostgresSchemaTests(CleanUserFactory factory) : IClassFixtur
     [PostgresFact]
     public async Task Columns_have_native_postgres_types_and_identifiers_keep_their_case()
     {
-        await using var scope = factory.Services.CreateAsyncScope();
+        await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
 
         var types = await db.Database.SqlQuery<ColumnType>($"""
@@ -49,16 +48,16 @@ public sealed class PostgresSchemaTests(CleanUserFactory factory) : IClassFixtur
     {
         var joined = new DateTimeOffset(2024, 3, 1, 12, 30, 15, TimeSpan.FromHours(2));
         long id;
-        await using (var scope = factory.Services.CreateAsyncScope())
+        await using (var scope = app.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
-            var user = User.Register(Username.FromStored(TestUsers.UniqueName("tz")), joined);
+            var user = User.Register(Username.FromStored(UserBuilder.UniqueName("tz")), joined);
             db.Users.Add(user);
             await db.SaveChangesAsync();
             id = user.Id;
         }
 
-        var stored = (await factory.ReadUserAsync(id)).DateJoined;
+        var stored = (await app.ReadUserAsync(id)).DateJoined;
 
         Assert.Equal(joined, stored); // the same instant...
         Assert.Equal(TimeSpan.Zero, stored.Offset); // ...in UTC

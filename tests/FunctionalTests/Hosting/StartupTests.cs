@@ -1,42 +1,41 @@
-using CleanUser.FunctionalTests.Infrastructure;
 using CleanUser.Infrastructure.Identity;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using CleanUser.Tests.Support;
 
 namespace CleanUser.FunctionalTests.Hosting;
 
-/// <summary>SPEC §2/§10: outside Development there is no built-in signing key; the service refuses to start without one.</summary>
-public sealed class StartupTests
+/// <summary>
+/// Outside Development there is no built-in signing key: without a usable one (set, and at least 32 bytes) the real
+/// process stops with exit code 1 and one line naming the setting, before anything listens.
+/// </summary>
+public sealed class StartupTests : IDisposable
 {
-    private sealed class ProductionWithoutKey() : CleanUserFactory("Production", signingKey: null);
+    private readonly AppProcess _process = new();
 
-    private sealed class ProductionWithShortKey() : CleanUserFactory("Production", signingKey: "too-short");
-
-    [Fact]
-    public async Task Production_without_a_signing_key_does_not_serve()
+    [Theory]
+    [InlineData(null, "CleanUser cannot start: Auth:SigningKey is not configured.")]
+    [InlineData("", "CleanUser cannot start: Auth:SigningKey is not configured.")]
+    [InlineData("a-key-of-31-bytes-0123456789abc", "CleanUser cannot start: Auth:SigningKey must be at least 32 bytes long.")]
+    public async Task Outside_development_an_unusable_signing_key_stops_the_service_before_it_listens(string? key, string expected)
     {
-        using var factory = new ProductionWithoutKey();
+        var run = await _process.RunAsync(Settings(key), "--urls", "http://127.0.0.1:0");
 
-        // Program stops before it listens (it returns 1): the auth options cannot be built...
-        var refused = Assert.Throws<InvalidOperationException>(() => factory.Services.GetRequiredService<IOptions<AuthOptions>>().Value);
-        Assert.Contains("Auth:SigningKey is not configured", refused.Message, StringComparison.Ordinal);
-
-        // ...and the host never started, so nothing answers.
-        var notServing = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith(expected, Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+        Assert.DoesNotContain("listening", run.Output, StringComparison.Ordinal);
+        if (!string.IsNullOrEmpty(key))
         {
-            using var client = factory.CreateClient();
-            using var _ = await client.GetAsync(new Uri("/api/v2/user/1/", UriKind.Relative));
-        });
-        Assert.Contains("has not been started", notServing.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(key, run.Output + run.Error, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
-    public void Production_with_a_key_shorter_than_32_bytes_is_refused()
+    public async Task Outside_development_a_signing_key_of_32_bytes_is_enough()
     {
-        using var factory = new ProductionWithShortKey();
+        // The control for the cases above; the migrate verb checks the key as serving does, then exits.
+        var run = await _process.RunAsync(Settings("a-key-of-32-bytes-0123456789abcd"), "migrate");
 
-        var refused = Assert.Throws<InvalidOperationException>(() => factory.Services.GetRequiredService<IOptions<AuthOptions>>().Value);
-        Assert.Contains("at least 32 bytes", refused.Message, StringComparison.Ordinal);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("Database is up to date.", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -62,10 +61,21 @@ public sealed class StartupTests
     [Fact]
     public void EnsureUsable_in_development_keeps_a_configured_key()
     {
-        var options = new AuthOptions { SigningKey = CleanUserFactory.SigningKey };
+        var options = new AuthOptions { SigningKey = TestApp.SigningKey };
 
         options.EnsureUsable(isDevelopment: true);
 
-        Assert.Equal(CleanUserFactory.SigningKey, options.SigningKey);
+        Assert.Equal(TestApp.SigningKey, options.SigningKey);
     }
+
+    /// <summary>A SQLite database and a media folder in the process's folder, and the signing key <paramref name="key"/>.</summary>
+    private Dictionary<string, string?> Settings(string? key) => new()
+    {
+        ["Auth__SigningKey"] = key,
+        ["Database__Provider"] = "Sqlite",
+        ["ConnectionStrings__Default"] = $"Data Source={Path.Combine(_process.Folder, "cleanuser.db")}",
+        ["Media__Root"] = Path.Combine(_process.Folder, "media"),
+    };
+
+    public void Dispose() => _process.Dispose();
 }

@@ -1,15 +1,15 @@
 using System.Net;
 using System.Net.Http.Headers;
-using CleanUser.FunctionalTests.Infrastructure;
+using CleanUser.Tests.Support;
 
 namespace CleanUser.FunctionalTests.HttpStandards;
 
-/// <summary>ETag, If-Match and If-None-Match (SPEC §6), and no lost update without them.</summary>
-public class ConditionalRequestTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
+/// <summary>ETag, If-Match and If-None-Match on the user resource, and no lost update without them.</summary>
+public class ConditionalRequestTests(TestApp app) : IClassFixture<TestApp>
 {
     private static async Task<string> ETagAsync(HttpClient client, long id)
     {
-        var response = await client.GetAsync(new Uri(Api.UserPath(id), UriKind.Relative));
+        var response = await client.GetUserAsync(id);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var tag = response.Headers.ETag;
         Assert.NotNull(tag);
@@ -19,7 +19,7 @@ public class ConditionalRequestTests(CleanUserFactory factory) : IClassFixture<C
 
     private static Task<HttpResponseMessage> PatchIfMatchAsync(HttpClient client, long id, string ifMatch, object body)
     {
-        var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(Api.UserPath(id), UriKind.Relative)) { Content = Api.Json(body) };
+        var request = new HttpRequestMessage(HttpMethod.Patch, Api.UserUri(id)) { Content = Api.Json(body) };
         request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         return client.SendAsync(request);
     }
@@ -27,23 +27,23 @@ public class ConditionalRequestTests(CleanUserFactory factory) : IClassFixture<C
     [Fact]
     public async Task A_stale_If_Match_is_412_and_the_database_is_unchanged()
     {
-        var id = await factory.CreateUserAsync();
-        var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync();
+        var client = app.ClientFor(id);
         var stale = await ETagAsync(client, id);
         await (await client.PatchJsonAsync(id, new { bio = "moved on" })).ReadUserAsync();
-        var before = await factory.ReadUserAsync(id);
+        var before = await app.ReadUserAsync(id);
 
         var response = await PatchIfMatchAsync(client, id, stale, new { bio = "overwrite" });
 
         await response.AssertErrorAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task A_current_If_Match_is_200_with_a_new_ETag()
     {
-        var id = await factory.CreateUserAsync();
-        var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync();
+        var client = app.ClientFor(id);
         var current = await ETagAsync(client, id);
 
         var response = await PatchIfMatchAsync(client, id, current, new { bio = "fresh" });
@@ -51,15 +51,15 @@ public class ConditionalRequestTests(CleanUserFactory factory) : IClassFixture<C
         await response.ReadUserAsync();
         Assert.NotEqual(current, response.Headers.ETag!.Tag);
         Assert.Equal(response.Headers.ETag.Tag, await ETagAsync(client, id));
-        Assert.Equal("fresh", (await factory.ReadUserAsync(id)).Bio);
+        Assert.Equal("fresh", (await app.ReadUserAsync(id)).Bio);
     }
 
     [Fact]
     public async Task If_Match_star_accepts_any_version()
     {
-        var id = await factory.CreateUserAsync();
+        var id = await app.CreateUserAsync();
 
-        await (await PatchIfMatchAsync(factory.ClientFor(id), id, "*", new { bio = "any" })).ReadUserAsync();
+        await (await PatchIfMatchAsync(app.ClientFor(id), id, "*", new { bio = "any" })).ReadUserAsync();
     }
 
     [Theory]
@@ -68,24 +68,24 @@ public class ConditionalRequestTests(CleanUserFactory factory) : IClassFixture<C
     [InlineData("garbage")]
     public async Task A_weak_foreign_or_malformed_If_Match_matches_nothing(string format)
     {
-        var id = await factory.CreateUserAsync();
-        var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync();
+        var client = app.ClientFor(id);
         var current = (await ETagAsync(client, id)).Trim('"');
-        var before = await factory.ReadUserAsync(id);
+        var before = await app.ReadUserAsync(id);
 
         var response = await PatchIfMatchAsync(client, id, string.Format(System.Globalization.CultureInfo.InvariantCulture, format, current), new { bio = "x" });
 
         await response.AssertErrorAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task If_None_Match_with_the_current_ETag_is_304_without_a_body()
     {
-        var id = await factory.CreateUserAsync();
-        var client = factory.CreateClient();
+        var id = await app.CreateUserAsync();
+        var client = app.CreateClient();
         var current = await ETagAsync(client, id);
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Api.UserPath(id), UriKind.Relative));
+        var request = new HttpRequestMessage(HttpMethod.Get, Api.UserUri(id));
         request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Parse(current));
 
         var response = await client.SendAsync(request);
@@ -98,11 +98,11 @@ public class ConditionalRequestTests(CleanUserFactory factory) : IClassFixture<C
     [Fact]
     public async Task If_None_Match_with_an_old_ETag_returns_the_user()
     {
-        var id = await factory.CreateUserAsync();
-        var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync();
+        var client = app.ClientFor(id);
         var old = await ETagAsync(client, id);
         await (await client.PatchJsonAsync(id, new { bio = "newer" })).ReadUserAsync();
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Api.UserPath(id), UriKind.Relative));
+        var request = new HttpRequestMessage(HttpMethod.Get, Api.UserUri(id));
         request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Parse(old));
 
         var user = await (await client.SendAsync(request)).ReadUserAsync();
@@ -114,8 +114,8 @@ public class ConditionalRequestTests(CleanUserFactory factory) : IClassFixture<C
     [Fact]
     public async Task Parallel_patches_of_different_fields_lose_no_update()
     {
-        var id = await factory.CreateUserAsync();
-        var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync();
+        var client = app.ClientFor(id);
         var bios = Enumerable.Range(0, 25).Select(i => $"bio-{i}").ToList();
         var locations = Enumerable.Range(0, 25).Select(i => $"location-{i}").ToList();
 
@@ -124,7 +124,7 @@ public class ConditionalRequestTests(CleanUserFactory factory) : IClassFixture<C
                 .Concat(locations.Select(l => client.PatchJsonAsync(id, new { location = l }))));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        var stored = await factory.ReadUserAsync(id);
+        var stored = await app.ReadUserAsync(id);
         Assert.Contains(stored.Bio, bios);
         Assert.Contains(stored.Location, locations);
     }

@@ -1,14 +1,12 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using CleanUser.FunctionalTests.Infrastructure;
 using CleanUser.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 
 namespace CleanUser.FunctionalTests.HttpStandards;
 
-public class HealthAndOptionsTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
+public class HealthAndOptionsTests(TestApp app) : IClassFixture<TestApp>
 {
     private const string AcceptPatch =
         "application/json, application/merge-patch+json, application/json-patch+json, application/x-www-form-urlencoded, multipart/form-data";
@@ -18,7 +16,7 @@ public class HealthAndOptionsTests(CleanUserFactory factory) : IClassFixture<Cle
     [InlineData("/health/ready")]
     public async Task Health_endpoints_answer_200_healthy_without_credentials(string path)
     {
-        var response = await factory.CreateClient().GetAsync(new Uri(path, UriKind.Relative));
+        var response = await app.CreateClient().GetAsync(new Uri(path, UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -28,11 +26,11 @@ public class HealthAndOptionsTests(CleanUserFactory factory) : IClassFixture<Cle
     [Fact]
     public async Task Get_and_options_advertise_the_patch_formats()
     {
-        var id = await factory.CreateUserAsync();
-        var client = factory.CreateClient();
+        var id = await app.CreateUserAsync();
+        var client = app.CreateClient();
 
-        var get = await client.GetAsync(new Uri(Api.UserPath(id), UriKind.Relative));
-        var options = await client.SendAsync(new HttpRequestMessage(HttpMethod.Options, new Uri(Api.UserPath(id), UriKind.Relative)));
+        var get = await client.GetUserAsync(id);
+        var options = await client.SendAsync(new HttpRequestMessage(HttpMethod.Options, Api.UserUri(id)));
 
         Assert.Equal(AcceptPatch, string.Join(", ", get.Headers.GetValues("Accept-Patch")));
         Assert.Equal(HttpStatusCode.NoContent, options.StatusCode);
@@ -43,41 +41,32 @@ public class HealthAndOptionsTests(CleanUserFactory factory) : IClassFixture<Cle
     [Fact]
     public async Task A_415_on_patch_carries_Accept_Patch()
     {
-        var id = await factory.CreateUserAsync();
+        var id = await app.CreateUserAsync();
 
-        var response = await factory.ClientFor(id).PatchAsync(id, Api.Raw("bio=x", "text/plain"));
+        var response = await app.ClientFor(id).PatchAsync(id, Api.Raw("bio=x", "text/plain"));
 
         await response.AssertErrorAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
         Assert.Equal(AcceptPatch, string.Join(", ", response.Headers.GetValues("Accept-Patch")));
     }
 }
 
-/// <summary>Readiness with the SQLite file gone: its own factory, because it breaks the database. SQLite whatever the run.</summary>
+/// <summary>Readiness with the SQLite file gone: its own app, because it breaks the database. SQLite whatever the run.</summary>
 public class ReadinessWithoutDatabaseTests : IDisposable
 {
-    private readonly CleanUserFactory _factory = new SqliteFactory();
-
-    private sealed class SqliteFactory() : CleanUserFactory("Testing", SigningKey, sqliteOnly: true)
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            // Nothing else may open the file between deleting it and putting a directory there: SQLite would create
-            // it again. The outbox dispatcher's first round, right after start, did sometimes.
-            builder.UseSetting("Outbox:Enabled", "false");
-        }
-    }
+    // Nothing else may open the file between deleting it and putting a directory there: SQLite would create it
+    // again. The outbox dispatcher's first round, right after start, did sometimes.
+    private readonly TestApp _app = TestApp.With(new TestAppOptions { SqliteOnly = true, Outbox = false });
 
     [Fact]
     public async Task Ready_is_503_when_the_database_file_is_unreachable_while_live_stays_200()
     {
-        var client = _factory.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
+        var client = _app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Api.Relative("/health/ready"))).StatusCode);
 
         SqliteConnection.ClearAllPools();
-        File.Delete(_factory.DatabasePath);
+        File.Delete(_app.DatabasePath);
         // A directory where the file was: SQLite can neither open nor recreate it.
-        Directory.CreateDirectory(_factory.DatabasePath);
+        Directory.CreateDirectory(_app.DatabasePath);
 
         await Readiness.AssertNotReadyButLiveAsync(client);
     }
@@ -85,12 +74,12 @@ public class ReadinessWithoutDatabaseTests : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_factory.DatabasePath))
+        if (Directory.Exists(_app.DatabasePath))
         {
-            Directory.Delete(_factory.DatabasePath);
+            Directory.Delete(_app.DatabasePath);
         }
 
-        _factory.Dispose();
+        _app.Dispose();
         GC.SuppressFinalize(this);
     }
 }
@@ -98,30 +87,30 @@ public class ReadinessWithoutDatabaseTests : IDisposable
 /// <summary>Readiness with the PostgreSQL database gone (dropped under the running service).</summary>
 public sealed class PostgresReadinessWithoutDatabaseTests : IDisposable
 {
-    private readonly CleanUserFactory _factory = new();
+    private readonly TestApp _app = new();
 
     [PostgresFact]
     public async Task Ready_is_503_when_the_postgres_database_is_dropped_while_live_stays_200()
     {
-        var client = _factory.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
+        var client = _app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Api.Relative("/health/ready"))).StatusCode);
 
-        _factory.Database.Drop(); // closes the service's connections too
+        _app.Database.Drop(); // closes the service's connections too
 
         var started = Stopwatch.StartNew();
         await Readiness.AssertNotReadyButLiveAsync(client);
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"readiness took {started.Elapsed} to answer");
     }
 
-    public void Dispose() => _factory.Dispose();
+    public void Dispose() => _app.Dispose();
 }
 
 internal static class Readiness
 {
     public static async Task AssertNotReadyButLiveAsync(HttpClient client)
     {
-        var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
-        var live = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+        var ready = await client.GetAsync(Api.Relative("/health/ready"));
+        var live = await client.GetAsync(Api.Relative("/health/live"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         using var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());

@@ -1,19 +1,18 @@
 using CleanUser.Tests.Support;
 using System.Net;
-using CleanUser.FunctionalTests.Infrastructure;
 
 namespace CleanUser.FunctionalTests.HttpStandards;
 
 /// <summary>RFC 6902 over HTTP on a real database: each operation kind, all-or-nothing, forbidden paths.</summary>
-public class JsonPatchTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
+public class JsonPatchTests(TestApp app) : IClassFixture<TestApp>
 {
     private const string JsonPatch = "application/json-patch+json";
 
     private async Task<(long Id, HttpClient Client)> UserAsync()
     {
-        var id = await factory.CreateUserAsync(shape: u => u.Edit(
-            ("real_name", "Ada Lovelace"), ("bio", "Counts."), ("location", "London"), ("website", "https://ada.example")));
-        return (id, factory.ClientFor(id));
+        var id = await app.CreateUserAsync(new UserBuilder().With(u => u.Edit(
+            ("real_name", "Ada Lovelace"), ("bio", "Counts."), ("location", "London"), ("website", "https://ada.example"))));
+        return (id, app.ClientFor(id));
     }
 
     private static Task<HttpResponseMessage> PatchAsync(HttpClient client, long id, string operations) =>
@@ -23,12 +22,12 @@ public class JsonPatchTests(CleanUserFactory factory) : IClassFixture<CleanUserF
     public async Task Replace_sets_a_field()
     {
         var (id, client) = await UserAsync();
-        var before = await factory.ReadUserAsync(id);
+        var before = await app.ReadUserAsync(id);
 
         var user = await (await PatchAsync(client, id, """[{"op":"replace","path":"/bio","value":"Engines."}]""")).ReadUserAsync();
 
         Assert.Equal("Engines.", user.GetProperty("bio").GetString());
-        Assert.Equal(before.Written() with { Bio = "Engines." }, await factory.ReadUserAsync(id));
+        Assert.Equal(before.Written() with { Bio = "Engines." }, await app.ReadUserAsync(id));
     }
 
     [Fact]
@@ -38,7 +37,7 @@ public class JsonPatchTests(CleanUserFactory factory) : IClassFixture<CleanUserF
 
         await (await PatchAsync(client, id, """[{"op":"add","path":"/description","value":"First programmer"}]""")).ReadUserAsync();
 
-        Assert.Equal("First programmer", (await factory.ReadUserAsync(id)).Description);
+        Assert.Equal("First programmer", (await app.ReadUserAsync(id)).Description);
     }
 
     [Fact]
@@ -48,7 +47,7 @@ public class JsonPatchTests(CleanUserFactory factory) : IClassFixture<CleanUserF
 
         await (await PatchAsync(client, id, """[{"op":"remove","path":"/website"},{"op":"remove","path":"/gender"}]""")).ReadUserAsync();
 
-        var stored = await factory.ReadUserAsync(id);
+        var stored = await app.ReadUserAsync(id);
         Assert.Equal("", stored.Website);
         Assert.Equal(Domain.Users.Gender.Unspecified, stored.Gender);
     }
@@ -60,7 +59,7 @@ public class JsonPatchTests(CleanUserFactory factory) : IClassFixture<CleanUserF
 
         await (await PatchAsync(client, id, """[{"op":"copy","from":"/real_name","path":"/location"}]""")).ReadUserAsync();
 
-        var stored = await factory.ReadUserAsync(id);
+        var stored = await app.ReadUserAsync(id);
         Assert.Equal("Ada Lovelace", stored.Location);
         Assert.Equal("Ada Lovelace", stored.RealName);
     }
@@ -72,7 +71,7 @@ public class JsonPatchTests(CleanUserFactory factory) : IClassFixture<CleanUserF
 
         await (await PatchAsync(client, id, """[{"op":"move","from":"/location","path":"/description"}]""")).ReadUserAsync();
 
-        var stored = await factory.ReadUserAsync(id);
+        var stored = await app.ReadUserAsync(id);
         Assert.Equal("London", stored.Description);
         Assert.Equal("", stored.Location);
     }
@@ -86,21 +85,21 @@ public class JsonPatchTests(CleanUserFactory factory) : IClassFixture<CleanUserF
             [{"op":"test","path":"/bio","value":"Counts."},{"op":"replace","path":"/bio","value":"Checked."}]
             """)).ReadUserAsync();
 
-        Assert.Equal("Checked.", (await factory.ReadUserAsync(id)).Bio);
+        Assert.Equal("Checked.", (await app.ReadUserAsync(id)).Bio);
     }
 
     [Fact]
     public async Task A_failing_test_is_409_test_failed_and_nothing_is_applied()
     {
         var (id, client) = await UserAsync();
-        var before = await factory.ReadUserAsync(id);
+        var before = await app.ReadUserAsync(id);
 
         var response = await PatchAsync(client, id, """
             [{"op":"replace","path":"/location","value":"Paris"},{"op":"test","path":"/bio","value":"Something else"}]
             """);
 
         await response.AssertErrorAsync(HttpStatusCode.Conflict, "test_failed");
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Theory]
@@ -115,7 +114,7 @@ public class JsonPatchTests(CleanUserFactory factory) : IClassFixture<CleanUserF
     public async Task An_operation_on_a_path_that_is_not_writable_is_400_naming_it_and_nothing_changes(string op, string path)
     {
         var (id, client) = await UserAsync();
-        var before = await factory.ReadUserAsync(id);
+        var before = await app.ReadUserAsync(id);
 
         var response = await PatchAsync(client, id, $$"""
             [{"op":"replace","path":"/bio","value":"Changed."},{"op":"{{op}}","path":"{{path}}","value":"1"}]
@@ -125,19 +124,19 @@ public class JsonPatchTests(CleanUserFactory factory) : IClassFixture<CleanUserF
         var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
         Assert.Equal("invalid", error.GetProperty("code").GetString());
         Assert.Contains($"Operation 1 ({op} {path})", error.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task A_patch_valid_by_the_RFC_that_makes_an_invalid_profile_is_400_on_the_field()
     {
         var (id, client) = await UserAsync();
-        var before = await factory.ReadUserAsync(id);
+        var before = await app.ReadUserAsync(id);
 
         var response = await PatchAsync(client, id, """[{"op":"replace","path":"/username","value":"a b"}]""");
 
         await response.AssertFieldErrorsAsync(("username", "invalid"));
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Theory]
@@ -151,10 +150,10 @@ public class JsonPatchTests(CleanUserFactory factory) : IClassFixture<CleanUserF
     public async Task A_document_that_is_not_a_valid_JSON_Patch_is_400_parse_error(string body)
     {
         var (id, client) = await UserAsync();
-        var before = await factory.ReadUserAsync(id);
+        var before = await app.ReadUserAsync(id);
 
         await (await PatchAsync(client, id, body)).AssertErrorAsync(HttpStatusCode.BadRequest, "parse_error");
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Fact]
@@ -162,14 +161,14 @@ public class JsonPatchTests(CleanUserFactory factory) : IClassFixture<CleanUserF
     {
         var (id, client) = await UserAsync();
 
-        var response = await client.PutAsync(new Uri(Api.UserPath(id), UriKind.Relative),
+        var response = await client.PutAsync(Api.UserUri(id),
             Api.Raw("""[{"op":"replace","path":"/bio","value":"x"}]""", JsonPatch));
 
         await response.AssertErrorAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
     }
 
     /// <summary>
-    /// SPEC §6 / issue 4: a JSON Patch racing a plain PATCH never silently overwrites. The patch is applied to the
+    /// A JSON Patch racing a plain PATCH never silently overwrites. The patch is applied to the
     /// profile as read inside its own transaction (and re-applied on a concurrency conflict), so its <c>test</c>
     /// sees the other write whenever that write came first.
     /// </summary>
@@ -188,7 +187,7 @@ public class JsonPatchTests(CleanUserFactory factory) : IClassFixture<CleanUserF
             Assert.Equal(HttpStatusCode.OK, responses[0].StatusCode);
             Assert.Contains(responses[1].StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict });
             // Either the patch ran first (then the plain PATCH wrote last) or its test saw "plain" and refused.
-            Assert.Equal("plain", (await factory.ReadUserAsync(id)).Bio);
+            Assert.Equal("plain", (await app.ReadUserAsync(id)).Bio);
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using CleanUser.FunctionalTests.Infrastructure;
+using CleanUser.Tests.Support;
 
 namespace CleanUser.FunctionalTests.HttpStandards;
 
@@ -9,13 +9,13 @@ namespace CleanUser.FunctionalTests.HttpStandards;
 /// The served OpenAPI document is the reviewed one in <c>docs/openapi.json</c>. After an intended API change,
 /// regenerate it with <c>UPDATE_OPENAPI=1 dotnet test --filter OpenApiDocumentTests</c> and review the diff.
 /// </summary>
-public partial class OpenApiDocumentTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
+public partial class OpenApiDocumentTests(TestApp app) : IClassFixture<TestApp>
 {
     private static string CommittedPath => Path.Combine(RepositoryRoot(), "docs", "openapi.json");
 
     private async Task<string> ServedAsync()
     {
-        var response = await factory.CreateClient().GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        var response = await app.CreateClient().GetAsync(Api.Relative("/openapi/v1.json"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadAsStringAsync()).ReplaceLineEndings("\n").TrimEnd() + "\n";
     }
@@ -85,8 +85,8 @@ public partial class OpenApiDocumentTests(CleanUserFactory factory) : IClassFixt
     [Fact]
     public async Task The_reference_page_loads_only_from_the_app()
     {
-        var client = factory.CreateClient();
-        var page = await client.GetAsync(new Uri("/docs/v1", UriKind.Relative));
+        var client = app.CreateClient();
+        var page = await client.GetAsync(Api.Relative("/docs/v1"));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var html = await page.Content.ReadAsStringAsync();
 

@@ -1,32 +1,29 @@
 using System.Net;
-using CleanUser.FunctionalTests.Infrastructure;
+using CleanUser.Tests.Support;
 
 namespace CleanUser.FunctionalTests.HttpStandards;
 
-public class PutTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
+public class PutTests(TestApp app) : IClassFixture<TestApp>
 {
-    private static Task<HttpResponseMessage> PutAsync(HttpClient client, long id, HttpContent content) =>
-        client.PutAsync(new Uri(Api.UserPath(id), UriKind.Relative), content);
-
     [Fact]
     public async Task Put_without_username_is_400_required_and_changes_nothing()
     {
-        var id = await factory.CreateUserAsync();
-        var before = await factory.ReadUserAsync(id);
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
 
-        var response = await PutAsync(factory.ClientFor(id), id, Api.Json(new { bio = "x" }));
+        var response = await app.ClientFor(id).PutAsync(id, Api.Json(new { bio = "x" }));
 
         await response.AssertFieldErrorsAsync(("username", "required"));
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task Put_with_every_field_stores_every_field()
     {
-        var id = await factory.CreateUserAsync();
-        var name = TestUsers.UniqueName("put");
+        var id = await app.CreateUserAsync();
+        var name = UserBuilder.UniqueName("put");
 
-        var user = await (await PutAsync(factory.ClientFor(id), id, Api.Json(new Dictionary<string, object?>
+        var user = await (await app.ClientFor(id).PutAsync(id, Api.Json(new Dictionary<string, object?>
         {
             ["username"] = name, ["real_name"] = "Grace Hopper", ["bio"] = "Line one\nLine two", ["location"] = "Arlington",
             ["location_lat_lng"] = "38.88, -77.1", ["position_lat_lng"] = "-33.8688,151.2093", ["date_of_birth"] = "1906-12-09",
@@ -34,7 +31,7 @@ public class PutTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory
             ["cover"] = null,
         }))).ReadUserAsync();
 
-        var stored = await factory.ReadUserAsync(id);
+        var stored = await app.ReadUserAsync(id);
         Assert.Equal(name, stored.Username);
         Assert.Equal("Grace Hopper", stored.RealName);
         Assert.Equal("Line one\nLine two", stored.Bio);
@@ -51,23 +48,23 @@ public class PutTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory
     [Fact]
     public async Task Put_takes_a_form_too()
     {
-        var id = await factory.CreateUserAsync();
-        var name = TestUsers.UniqueName("form");
+        var id = await app.CreateUserAsync();
+        var name = UserBuilder.UniqueName("form");
 
-        await (await PutAsync(factory.ClientFor(id), id, new FormUrlEncodedContent(
+        await (await app.ClientFor(id).PutAsync(id, new FormUrlEncodedContent(
             [new("username", name), new("location", "Turin")]))).ReadUserAsync();
 
-        var stored = await factory.ReadUserAsync(id);
+        var stored = await app.ReadUserAsync(id);
         Assert.Equal((name, "Turin"), (stored.Username, stored.Location));
     }
 
     [Fact]
     public async Task Put_on_someone_else_is_403()
     {
-        var id = await factory.CreateUserAsync();
-        var other = await factory.CreateUserAsync();
+        var id = await app.CreateUserAsync();
+        var other = await app.CreateUserAsync();
 
-        var response = await PutAsync(factory.ClientFor(id), other, Api.Json(new { username = "whatever" }));
+        var response = await app.ClientFor(id).PutAsync(other, Api.Json(new { username = "whatever" }));
 
         await response.AssertErrorAsync(HttpStatusCode.Forbidden, "permission_denied");
     }

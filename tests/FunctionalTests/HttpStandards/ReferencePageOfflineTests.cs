@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using CleanUser.FunctionalTests.Infrastructure;
+using CleanUser.Tests.Support;
 
 namespace CleanUser.FunctionalTests.HttpStandards;
 
@@ -25,13 +25,13 @@ public sealed class ChromiumFactAttribute : FactAttribute
 /// </summary>
 public sealed partial class ReferencePageOfflineTests : IDisposable
 {
-    private readonly KestrelCleanUserFactory _factory = new();
+    private readonly TestApp _app = TestApp.With(new TestAppOptions { RealSocket = true });
     private readonly string _scratch = Path.Combine(Path.GetTempPath(), "cleanuser-chromium-" + Guid.NewGuid().ToString("N"));
 
     [ChromiumFact]
     public async Task The_reference_page_renders_offline_and_loads_nothing_from_another_host()
     {
-        var address = _factory.Address.ToString();
+        var address = _app.Address.ToString();
         Directory.CreateDirectory(_scratch);
         var netLog = Path.Combine(_scratch, "net.json");
 
@@ -87,7 +87,7 @@ public sealed partial class ReferencePageOfflineTests : IDisposable
 
     public void Dispose()
     {
-        _factory.Dispose();
+        _app.Dispose();
         if (Directory.Exists(_scratch))
         {
             Directory.Delete(_scratch, recursive: true);

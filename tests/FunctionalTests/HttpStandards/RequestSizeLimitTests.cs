@@ -1,23 +1,23 @@
 using System.Net;
 using System.Net.Http.Headers;
-using CleanUser.FunctionalTests.Infrastructure;
+using CleanUser.Tests.Support;
 
 namespace CleanUser.FunctionalTests.HttpStandards;
 
-/// <summary>SPEC §7: the whole request body is capped at 16 MiB → 413 request_too_large, and nothing changes.</summary>
+/// <summary>The whole request body is capped at 16 MiB → 413 request_too_large, and nothing changes.</summary>
 public sealed class RequestSizeLimitTests : IDisposable
 {
     private const int OverLimit = 17 * 1024 * 1024;
-    private readonly KestrelCleanUserFactory _factory = new();
+    private readonly TestApp _app = TestApp.With(new TestAppOptions { RealSocket = true });
 
     [Fact]
     public async Task A_json_body_over_16_MiB_is_413_and_changes_nothing()
     {
-        var id = await _factory.CreateUserAsync();
-        var before = await _factory.ReadUserAsync(id);
-        using var client = _factory.SocketClientFor(id);
+        var id = await _app.CreateUserAsync();
+        var before = await _app.ReadUserAsync(id);
+        using var client = _app.ClientFor(id);
 
-        using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(Api.UserPath(id), UriKind.Relative))
+        using var request = new HttpRequestMessage(HttpMethod.Patch, Api.UserUri(id))
         {
             Content = Api.Raw($"{{\"bio\": \"{new string('x', OverLimit)}\"}}", "application/json"),
         };
@@ -27,28 +27,28 @@ public sealed class RequestSizeLimitTests : IDisposable
         var response = await client.SendAsync(request);
 
         await response.AssertErrorAsync(HttpStatusCode.RequestEntityTooLarge, "request_too_large");
-        Assert.Equal(before, await _factory.ReadUserAsync(id));
+        Assert.Equal(before, await _app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task A_multipart_body_over_16_MiB_sent_in_chunks_is_413_and_changes_nothing()
     {
-        var id = await _factory.CreateUserAsync();
-        var before = await _factory.ReadUserAsync(id);
-        using var client = _factory.SocketClientFor(id);
+        var id = await _app.CreateUserAsync();
+        var before = await _app.ReadUserAsync(id);
+        using var client = _app.ClientFor(id);
         using var file = new StreamContent(new MemoryStream(new byte[OverLimit]));
         file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         using var form = new MultipartFormDataContent { { new StringContent("Big"), "bio" }, { file, "avatar", "big.png" } };
         // No Content-Length: Kestrel can only find out while reading.
         form.Headers.ContentLength = null;
-        using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(Api.UserPath(id), UriKind.Relative)) { Content = form };
+        using var request = new HttpRequestMessage(HttpMethod.Patch, Api.UserUri(id)) { Content = form };
         request.Headers.TransferEncodingChunked = true;
 
         var response = await client.SendAsync(request);
 
         await response.AssertErrorAsync(HttpStatusCode.RequestEntityTooLarge, "request_too_large");
-        Assert.Equal(before, await _factory.ReadUserAsync(id));
+        Assert.Equal(before, await _app.ReadUserAsync(id));
     }
 
-    public void Dispose() => _factory.Dispose();
+    public void Dispose() => _app.Dispose();
 }

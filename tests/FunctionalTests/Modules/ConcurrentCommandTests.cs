@@ -1,11 +1,11 @@
 using CleanUser.Tests.Support;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Security;
+using CleanUser.Application.Users;
 using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.Application.Users.Queries.GetUser;
 using CleanUser.Domain.Common;
 using CleanUser.Domain.Users;
-using CleanUser.FunctionalTests.Infrastructure;
-using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanUser.FunctionalTests.Modules;
@@ -14,16 +14,16 @@ namespace CleanUser.FunctionalTests.Modules;
 /// Two commands overlapping on one database, arranged step by step instead of raced, where SQLite (one writer at a
 /// time) and PostgreSQL (READ COMMITTED, row locks, unique index waits) reach the same outcome by different paths.
 /// </summary>
-public sealed class ConcurrentCommandTests(ModuleHost host) : IClassFixture<ModuleHost>
+public sealed class ConcurrentCommandTests(TestApp app) : IClassFixture<TestApp>
 {
     private static readonly TimeSpan HeldOpen = TimeSpan.FromMilliseconds(500);
 
     [Fact]
     public async Task A_name_written_by_a_transaction_still_open_is_refused_as_unique_once_it_commits()
     {
-        var first = await TestUsers.InsertAsync(host.Services);
-        var second = await TestUsers.InsertAsync(host.Services);
-        var wanted = TestUsers.UniqueName("race");
+        var first = await app.CreateUserAsync();
+        var second = await app.CreateUserAsync();
+        var wanted = UserBuilder.UniqueName("race");
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // The first command has written the name and keeps its transaction open a moment longer.
@@ -42,15 +42,15 @@ public sealed class ConcurrentCommandTests(ModuleHost host) : IClassFixture<Modu
         await holder;
 
         Assert.Equal(RuleCodes.Unique, refused.Violation.Code);
-        Assert.Equal(wanted, (await TestUsers.ReadAsync(host.Services, first)).Username);
-        Assert.NotEqual(wanted, (await TestUsers.ReadAsync(host.Services, second)).Username);
+        Assert.Equal(wanted, (await app.ReadUserAsync(first)).Username);
+        Assert.NotEqual(wanted, (await app.ReadUserAsync(second)).Username);
     }
 
     [Fact]
     public async Task A_command_on_a_user_another_transaction_is_changing_waits_and_keeps_both_changes()
     {
-        var id = await TestUsers.InsertAsync(host.Services);
-        var before = await TestUsers.ReadAsync(host.Services, id);
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var holder = HoldTransactionAsync(id, written, (user, _, _) =>
@@ -66,14 +66,50 @@ public sealed class ConcurrentCommandTests(ModuleHost host) : IClassFixture<Modu
         await holder;
 
         Assert.Equal(before with { Bio = "from the first", Location = "from the second", Version = before.Version + 2 },
-            await TestUsers.ReadAsync(host.Services, id));
+            await app.ReadUserAsync(id));
     }
 
-    /// <summary>Changes the user in a transaction of the unit of work, signals, and commits only after <see cref="HeldOpen"/>.</summary>
-    private Task HoldTransactionAsync(long id, TaskCompletionSource written,
-        Func<User, IUsernameUniquenessChecker, CancellationToken, Task> change) => Task.Run(async () =>
+    [Fact]
+    public async Task A_read_does_not_wait_for_a_command_that_holds_the_user_and_sees_only_what_is_committed()
     {
-        await using var scope = host.Services.CreateAsyncScope();
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var read = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The command keeps its transaction open until the read is done.
+        var holder = HoldTransactionAsync(id, written, (user, _, _) =>
+        {
+            user.Edit(("bio", "not committed yet"));
+            return Task.CompletedTask;
+        }, until: read.Task);
+        await written.Task;
+
+        // A query runs outside any transaction. Inside one it would wait for the writer — SQLite's single write lock,
+        // the row lock a command takes on PostgreSQL — for as long as the command holds it.
+        try
+        {
+            // On a pool thread: a read that waits on SQLite's lock blocks its thread, and the bound must still hold.
+            var user = await Task.Run(() => app.SendAsync(new GetUserQuery(id), Caller.Anonymous)).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(before.Bio, user.Bio);
+        }
+        finally
+        {
+            read.TrySetResult();
+        }
+
+        await holder;
+        Assert.Equal("not committed yet", (await app.ReadUserAsync(id)).Bio);
+    }
+
+    /// <summary>
+    /// Changes the user in a transaction of the unit of work, signals, and commits only after <see cref="HeldOpen"/>
+    /// (or once <paramref name="until"/> completes).
+    /// </summary>
+    private Task HoldTransactionAsync(long id, TaskCompletionSource written,
+        Func<User, IUsernameUniquenessChecker, CancellationToken, Task> change, Task? until = null) => Task.Run(async () =>
+    {
+        await using var scope = app.Services.CreateAsyncScope();
         var unitOfWork = scope.ServiceProvider.GetRequiredService<IUnitOfWork>();
         var users = scope.ServiceProvider.GetRequiredService<IUserRepository>();
         var uniqueness = scope.ServiceProvider.GetRequiredService<IUsernameUniquenessChecker>();
@@ -83,15 +119,10 @@ public sealed class ConcurrentCommandTests(ModuleHost host) : IClassFixture<Modu
             await change(user!, uniqueness, ct);
             await unitOfWork.SaveChangesAsync(ct);
             written.TrySetResult();
-            await Task.Delay(HeldOpen, ct);
+            await (until ?? Task.Delay(HeldOpen, ct));
             return 0;
         }, CancellationToken.None);
     });
 
-    private async Task SendAsSystemAsync(PatchUserCommand command)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
-        await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command);
-    }
+    private Task<UserDto> SendAsSystemAsync(PatchUserCommand command) => app.SendAsync(command, Caller.System);
 }

@@ -1,9 +1,9 @@
+using CleanUser.Tests.Support;
 using System.Diagnostics;
 using System.Text.Json;
 using CleanUser.Application.Common.Security;
 using CleanUser.Application.Users.Commands.JsonPatchUser;
 using CleanUser.Application.Users.Commands.PatchUser;
-using CleanUser.FunctionalTests.Infrastructure;
 using MediatR;
 using Microsoft.AspNetCore.JsonPatch.SystemTextJson;
 using Microsoft.EntityFrameworkCore;
@@ -16,31 +16,31 @@ namespace CleanUser.FunctionalTests.Modules;
 /// One request, one load, one uniqueness query (docs/request-flow.md): the SQL statements a rename sends, counted
 /// on the real database. A rule evaluated twice, or a second load of the user, shows up here as an extra statement.
 /// </summary>
-public sealed class WritePathStatementTests(ModuleHost host) : IClassFixture<ModuleHost>
+public sealed class WritePathStatementTests(TestApp app) : IClassFixture<TestApp>
 {
     [Fact]
     public async Task A_patch_of_username_asks_once_whether_the_name_is_free_loads_the_user_once_and_writes_once()
     {
-        var id = await TestUsers.InsertAsync(host.Services);
-        var wanted = TestUsers.UniqueName("renamed");
+        var id = await app.CreateUserAsync();
+        var wanted = UserBuilder.UniqueName("renamed");
 
         var statements = await RecordAsync(new PatchUserCommand(id, ProfilePatch.Of(("username", wanted), ("bio", "new"))));
 
-        Assert.Equal(wanted, (await TestUsers.ReadAsync(host.Services, id)).Username);
+        Assert.Equal(wanted, (await app.ReadUserAsync(id)).Username);
         AssertOneQueryOneLoadOneWrite(statements);
     }
 
     [Fact]
     public async Task A_json_patch_of_username_runs_the_same_single_validation_and_load()
     {
-        var id = await TestUsers.InsertAsync(host.Services);
-        var wanted = TestUsers.UniqueName("patched");
+        var id = await app.CreateUserAsync();
+        var wanted = UserBuilder.UniqueName("patched");
         var document = JsonSerializer.Deserialize<JsonPatchDocument>(
             $$"""[{"op":"replace","path":"/username","value":"{{wanted}}"},{"op":"replace","path":"/bio","value":"new"}]""")!;
 
         var statements = await RecordAsync(new JsonPatchUserCommand(id, document));
 
-        Assert.Equal(wanted, (await TestUsers.ReadAsync(host.Services, id)).Username);
+        Assert.Equal(wanted, (await app.ReadUserAsync(id)).Username);
         AssertOneQueryOneLoadOneWrite(statements);
     }
 
@@ -61,7 +61,7 @@ public sealed class WritePathStatementTests(ModuleHost host) : IClassFixture<Mod
     {
         var recorder = new StatementRecorder();
         using var subscription = DiagnosticListener.AllListeners.Subscribe(recorder);
-        await using var scope = host.Services.CreateAsyncScope();
+        await using var scope = app.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
         StatementRecorder.Recording.Value = recorder;
         try

@@ -1,7 +1,6 @@
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Security;
 using CleanUser.Application.Users.Commands.PatchUser;
-using CleanUser.FunctionalTests.Infrastructure;
 using CleanUser.Infrastructure.Persistence;
 using CleanUser.Tests.Support;
 using MediatR;
@@ -15,7 +14,7 @@ namespace CleanUser.FunctionalTests.Modules;
 /// Writers of one process queue in the process, not on the database's lock: on SQLite a transaction that finds the
 /// lock taken would sleep in Microsoft.Data.Sqlite's busy retry (about 150 ms a round).
 /// </summary>
-public sealed class WriteQueueTests(ModuleHost host) : IClassFixture<ModuleHost>
+public sealed class WriteQueueTests(TestApp app) : IClassFixture<TestApp>
 {
     private const int Writers = 32;
 
@@ -25,13 +24,13 @@ public sealed class WriteQueueTests(ModuleHost host) : IClassFixture<ModuleHost>
     [Fact]
     public async Task Concurrent_commands_on_one_user_all_apply_without_waiting_on_the_database_lock()
     {
-        var id = await TestUsers.InsertAsync(host.Services);
-        var before = await TestUsers.ReadAsync(host.Services, id);
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var writers = Enumerable.Range(0, Writers).Select(i => Task.Run(async () =>
         {
-            await using var scope = host.Services.CreateAsyncScope();
+            await using var scope = app.Services.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
             var sqlite = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>().Database.GetDbConnection() as SqliteConnection;
             var timeout = sqlite?.DefaultTimeout ?? 0;
@@ -59,7 +58,7 @@ public sealed class WriteQueueTests(ModuleHost host) : IClassFixture<ModuleHost>
         go.SetResult();
         var bios = await Task.WhenAll(writers);
 
-        var after = await TestUsers.ReadAsync(host.Services, id);
+        var after = await app.ReadUserAsync(id);
         Assert.Equal(Writers, bios.Distinct().Count());
         Assert.Equal(before.Version + Writers, after.Version);
         Assert.Contains(after.Bio, bios);
@@ -68,7 +67,7 @@ public sealed class WriteQueueTests(ModuleHost host) : IClassFixture<ModuleHost>
     [SqliteFact]
     public async Task A_command_transaction_on_SQLite_holds_the_write_lock_from_its_start()
     {
-        await using var scope = host.Services.CreateAsyncScope();
+        await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
 
         // Nothing is read or written yet: a deferred transaction would hold no lock, and a later write could fail
@@ -87,7 +86,7 @@ public sealed class WriteQueueTests(ModuleHost host) : IClassFixture<ModuleHost>
     [SqliteFact]
     public async Task Commits_on_SQLite_are_synced_to_disk_before_they_return()
     {
-        await using var scope = host.Services.CreateAsyncScope();
+        await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
         await db.Database.OpenConnectionAsync();
         await using var command = db.Database.GetDbConnection().CreateCommand();

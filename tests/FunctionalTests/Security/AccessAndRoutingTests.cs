@@ -1,31 +1,31 @@
 using System.Net;
-using CleanUser.FunctionalTests.Infrastructure;
+using CleanUser.Tests.Support;
 
 namespace CleanUser.FunctionalTests.Security;
 
-/// <summary>SPEC §1, §3, §4, §9: who may patch, which paths exist, and how unusable requests are refused.</summary>
-public sealed class AccessAndRoutingTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
+/// <summary>Who may patch whom (only the owner; blocked and deleted accounts not even themselves), which paths exist, and how unusable requests are refused.</summary>
+public sealed class AccessAndRoutingTests(TestApp app) : IClassFixture<TestApp>
 {
     [Fact]
     public async Task Patching_someone_else_returns_403_permission_denied_and_changes_nothing()
     {
-        var victim = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(victim);
-        var attacker = await factory.CreateUserAsync();
-        using var client = factory.ClientFor(attacker);
+        var victim = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(victim);
+        var attacker = await app.CreateUserAsync();
+        using var client = app.ClientFor(attacker);
 
         using var response = await client.PatchJsonAsync(victim, new { bio = "pwned" });
 
         await response.AssertErrorAsync(HttpStatusCode.Forbidden, "permission_denied");
-        Assert.Equal(before, await factory.ReadUserAsync(victim));
+        Assert.Equal(before, await app.ReadUserAsync(victim));
     }
 
     [Fact]
     public async Task Patching_someone_else_is_refused_before_validation()
     {
-        var victim = await factory.CreateUserAsync();
-        var attacker = await factory.CreateUserAsync();
-        using var client = factory.ClientFor(attacker);
+        var victim = await app.CreateUserAsync();
+        var attacker = await app.CreateUserAsync();
+        using var client = app.ClientFor(attacker);
 
         using var response = await client.PatchJsonAsync(victim, new { username = "admin" });
 
@@ -35,27 +35,27 @@ public sealed class AccessAndRoutingTests(CleanUserFactory factory) : IClassFixt
     [Fact]
     public async Task A_blocked_user_patching_themselves_gets_403_account_blocked()
     {
-        var id = await factory.CreateUserAsync(shape: u => u.Block());
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().Blocked());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new { bio = "let me out" });
 
         await response.AssertErrorAsync(HttpStatusCode.Forbidden, "account_blocked");
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task A_deleted_user_patching_themselves_gets_403_account_deleted()
     {
-        var id = await factory.CreateUserAsync(shape: u => u.MarkDeleted());
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().Deleted());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
-        using var response = await client.PatchJsonAsync(id, new { username = TestUsers.UniqueName() });
+        using var response = await client.PatchJsonAsync(id, new { username = UserBuilder.UniqueName() });
 
         await response.AssertErrorAsync(HttpStatusCode.Forbidden, "account_deleted");
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Theory]
@@ -69,7 +69,7 @@ public sealed class AccessAndRoutingTests(CleanUserFactory factory) : IClassFixt
     [InlineData("/api/v2/nothing/")]
     public async Task Get_of_no_user_returns_404_not_found(string path)
     {
-        using var client = factory.CreateClient();
+        using var client = app.CreateClient();
 
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
 
@@ -79,10 +79,10 @@ public sealed class AccessAndRoutingTests(CleanUserFactory factory) : IClassFixt
     [Fact]
     public async Task Patch_of_a_non_numeric_id_returns_404()
     {
-        var id = await factory.CreateUserAsync();
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync();
+        using var client = app.ClientFor(id);
 
-        using var response = await client.PatchAsync(new Uri("/api/v2/user/abc/", UriKind.Relative), Api.Json(new { bio = "x" }));
+        using var response = await client.PatchAsync(Api.Relative("/api/v2/user/abc/"), Api.Json(new { bio = "x" }));
 
         await response.AssertErrorAsync(HttpStatusCode.NotFound, "not_found");
     }
@@ -90,14 +90,14 @@ public sealed class AccessAndRoutingTests(CleanUserFactory factory) : IClassFixt
     [Fact]
     public async Task Delete_returns_405_method_not_allowed()
     {
-        var id = await factory.CreateUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
-        using var response = await client.DeleteAsync(new Uri(Api.UserPath(id), UriKind.Relative));
+        using var response = await client.DeleteAsync(Api.UserUri(id));
 
         await response.AssertErrorAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Theory]
@@ -105,14 +105,14 @@ public sealed class AccessAndRoutingTests(CleanUserFactory factory) : IClassFixt
     [InlineData("application/xml")]
     public async Task An_unsupported_content_type_with_a_body_returns_415(string contentType)
     {
-        var id = await factory.CreateUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchAsync(id, Api.Raw("bio=hello", contentType));
 
         await response.AssertErrorAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Theory]
@@ -124,14 +124,14 @@ public sealed class AccessAndRoutingTests(CleanUserFactory factory) : IClassFixt
     [InlineData("application/merge-patch+json", "{bio: x}")]
     public async Task Malformed_or_non_object_json_returns_400_parse_error(string contentType, string body)
     {
-        var id = await factory.CreateUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchAsync(id, Api.Raw(body, contentType));
 
         await response.AssertErrorAsync(HttpStatusCode.BadRequest, "parse_error");
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Theory]
@@ -139,16 +139,16 @@ public sealed class AccessAndRoutingTests(CleanUserFactory factory) : IClassFixt
     [InlineData("/api/v2/user/{0}")]
     public async Task Paths_work_with_and_without_the_trailing_slash(string template)
     {
-        var id = await factory.CreateUserAsync();
+        var id = await app.CreateUserAsync();
         var path = new Uri(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, id), UriKind.Relative);
-        using var client = factory.ClientFor(id);
+        using var client = app.ClientFor(id);
 
         using var get = await client.GetAsync(path);
         using var patch = await client.PatchAsync(path, Api.Json(new { location = template }));
 
         Assert.Equal(id, (await get.ReadUserAsync()).GetProperty("id").GetInt64());
         Assert.Equal(template, (await patch.ReadUserAsync()).GetProperty("location").GetString());
-        Assert.Equal(template, (await factory.ReadUserAsync(id)).Location);
+        Assert.Equal(template, (await app.ReadUserAsync(id)).Location);
     }
 
     [Theory]
@@ -156,24 +156,24 @@ public sealed class AccessAndRoutingTests(CleanUserFactory factory) : IClassFixt
     [InlineData("/api/v2/user/me")]
     public async Task Me_returns_the_caller(string path)
     {
-        var id = await factory.CreateUserAsync();
-        await factory.CreateUserAsync(); // someone else, so "the first user" would be wrong
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync();
+        await app.CreateUserAsync(); // someone else, so "the first user" would be wrong
+        using var client = app.ClientFor(id);
 
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
 
         var user = await response.ReadUserAsync();
         Assert.Equal(id, user.GetProperty("id").GetInt64());
-        Assert.Equal((await factory.ReadUserAsync(id)).Username, user.GetProperty("username").GetString());
+        Assert.Equal((await app.ReadUserAsync(id)).Username, user.GetProperty("username").GetString());
         Assert.NotNull(response.Headers.ETag);
     }
 
     [Fact]
     public async Task Me_without_a_token_returns_401_not_authenticated()
     {
-        using var client = factory.CreateClient();
+        using var client = app.CreateClient();
 
-        using var response = await client.GetAsync(new Uri("/api/v2/user/me/", UriKind.Relative));
+        using var response = await client.GetAsync(Api.Relative("/api/v2/user/me/"));
 
         await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "not_authenticated");
         Assert.Equal("Bearer", string.Join(", ", response.Headers.WwwAuthenticate));

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
-using CleanUser.FunctionalTests.Infrastructure;
+using CleanUser.Tests.Support;
 
 namespace CleanUser.FunctionalTests.Security;
 
-/// <summary>SPEC §2: only a valid HS256 access token for an existing user authenticates; everything else is a 401.</summary>
-public sealed class AuthenticationTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
+/// <summary>Only a valid HS256 access token for an existing user authenticates; everything else is a 401.</summary>
+public sealed class AuthenticationTests(TestApp app) : IClassFixture<TestApp>
 {
     private const string OtherKey = "some-other-signing-key-that-is-long-enough-0123456789";
 
@@ -46,25 +46,23 @@ public sealed class AuthenticationTests(CleanUserFactory factory) : IClassFixtur
     [MemberData(nameof(BadTokens))]
     public async Task A_bad_token_returns_401_invalid_token_and_changes_nothing(string kind)
     {
-        var id = await factory.CreateUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", BadToken(kind, id));
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        using var client = app.CreateClient().WithToken(BadToken(kind, id));
 
         using var response = await client.PatchJsonAsync(id, new { bio = "should not be stored" });
 
         await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "authentication_failed");
         Assert.Equal("Bearer error=\"invalid_token\"", Challenge(response));
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task A_hand_made_token_with_every_claim_is_accepted()
     {
         // The control for the cases above: the hand-made tokens differ from a good one only in what each case breaks.
-        var id = await factory.CreateUserAsync();
-        using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Jwt.Hs256(Jwt.AccessClaims(id)));
+        var id = await app.CreateUserAsync();
+        using var client = app.CreateClient().WithToken(Jwt.Hs256(Jwt.AccessClaims(id)));
 
         using var response = await client.PatchJsonAsync(id, new { bio = "hand made" });
 
@@ -74,11 +72,10 @@ public sealed class AuthenticationTests(CleanUserFactory factory) : IClassFixtur
     [Fact]
     public async Task A_token_inside_the_clock_skew_is_still_accepted()
     {
-        var id = await factory.CreateUserAsync();
+        var id = await app.CreateUserAsync();
         var claims = Jwt.AccessClaims(id);
         claims["exp"] = Jwt.Now - 5;
-        using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Jwt.Hs256(claims));
+        using var client = app.CreateClient().WithToken(Jwt.Hs256(claims));
 
         using var response = await client.PatchJsonAsync(id, new { bio = "just in time" });
 
@@ -88,24 +85,35 @@ public sealed class AuthenticationTests(CleanUserFactory factory) : IClassFixtur
     [Fact]
     public async Task No_credentials_returns_401_not_authenticated_with_a_bare_bearer_challenge()
     {
-        var id = await factory.CreateUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.CreateClient();
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        using var client = app.CreateClient();
 
         using var response = await client.PatchJsonAsync(id, new { bio = "anonymous" });
 
         await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "not_authenticated");
         Assert.Equal("Bearer", Challenge(response));
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task No_credentials_is_checked_before_the_body_is_read()
     {
-        var id = await factory.CreateUserAsync();
-        using var client = factory.CreateClient();
+        var id = await app.CreateUserAsync();
+        using var client = app.CreateClient();
 
         using var response = await client.PatchAsync(id, Api.Raw("{ not json", "application/json"));
+
+        await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "not_authenticated");
+    }
+
+    [Fact]
+    public async Task No_credentials_is_refused_before_validation()
+    {
+        var id = await app.CreateUserAsync();
+        using var client = app.CreateClient();
+
+        using var response = await client.PatchJsonAsync(id, new { username = "admin", bio = new string('b', 5001) });
 
         await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "not_authenticated");
     }
@@ -116,16 +124,15 @@ public sealed class AuthenticationTests(CleanUserFactory factory) : IClassFixtur
     [InlineData("JWT", "token")]
     public async Task An_authorization_header_that_is_not_a_bearer_token_returns_401_authentication_failed(string scheme, string? parameter)
     {
-        var id = await factory.CreateUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new(scheme, parameter == "token" ? factory.TokenFor(id) : parameter);
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        using var client = app.CreateClient().WithToken(parameter == "token" ? app.TokenFor(id) : parameter, scheme);
 
         using var response = await client.PatchJsonAsync(id, new { bio = "nope" });
 
         await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "authentication_failed");
         Assert.Equal("Bearer error=\"invalid_token\"", Challenge(response));
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Theory]
@@ -133,27 +140,25 @@ public sealed class AuthenticationTests(CleanUserFactory factory) : IClassFixtur
     [InlineData("Token")]
     public async Task Both_the_Bearer_and_the_Token_scheme_are_accepted(string scheme)
     {
-        var id = await factory.CreateUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new(scheme, factory.TokenFor(id));
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        using var client = app.CreateClient().WithToken(app.TokenFor(id), scheme);
 
-        using var me = await client.GetAsync(new Uri("/api/v2/user/me/", UriKind.Relative));
+        using var me = await client.GetAsync(Api.Relative("/api/v2/user/me/"));
         using var patch = await client.PatchJsonAsync(id, new { bio = scheme });
 
         Assert.Equal(id, (await me.ReadUserAsync()).GetProperty("id").GetInt64());
         await patch.ReadUserAsync();
-        Assert.Equal(before.Written() with { Bio = scheme }, await factory.ReadUserAsync(id));
+        Assert.Equal(before.Written() with { Bio = scheme }, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task A_bad_token_is_refused_on_the_public_get_too()
     {
-        var id = await factory.CreateUserAsync();
-        using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", BadToken("expired", id));
+        var id = await app.CreateUserAsync();
+        using var client = app.CreateClient().WithToken(BadToken("expired", id));
 
-        using var response = await client.GetAsync(new Uri(Api.UserPath(id), UriKind.Relative));
+        using var response = await client.GetUserAsync(id);
 
         await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "authentication_failed");
     }

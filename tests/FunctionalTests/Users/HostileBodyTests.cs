@@ -1,20 +1,12 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
-using CleanUser.FunctionalTests.Infrastructure;
+using CleanUser.Tests.Support;
 
 namespace CleanUser.FunctionalTests.Users;
 
 /// <summary>"No request ever produces a 500 that a client could have caused": malformed text and bodies of every kind.</summary>
-public class HostileBodyTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
+public class HostileBodyTests(TestApp app) : IClassFixture<TestApp>
 {
-    private static ByteArrayContent Bytes(byte[] body, string contentType)
-    {
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        return content;
-    }
-
     public static TheoryData<string, string> ParseErrors => new()
     {
         { "application/json", """{"bio": "\ud800"}""" },
@@ -32,13 +24,13 @@ public class HostileBodyTests(CleanUserFactory factory) : IClassFixture<CleanUse
     [MemberData(nameof(ParseErrors))]
     public async Task Text_that_is_not_unicode_or_not_json_is_400_parse_error_and_changes_nothing(string contentType, string body)
     {
-        var id = await factory.CreateUserAsync();
-        var before = await factory.ReadUserAsync(id);
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
 
-        var response = await factory.ClientFor(id).PatchAsync(id, Api.Raw(body, contentType));
+        var response = await app.ClientFor(id).PatchAsync(id, Api.Raw(body, contentType));
 
         await response.AssertErrorAsync(HttpStatusCode.BadRequest, "parse_error");
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Theory]
@@ -47,14 +39,14 @@ public class HostileBodyTests(CleanUserFactory factory) : IClassFixture<CleanUse
     [InlineData("application/json-patch+json")]
     public async Task Invalid_utf8_bytes_are_400_parse_error(string contentType)
     {
-        var id = await factory.CreateUserAsync();
+        var id = await app.CreateUserAsync();
         var prefix = contentType.EndsWith("json-patch+json", StringComparison.Ordinal)
             ? "[{\"op\":\"replace\",\"path\":\"/bio\",\"value\":\""u8.ToArray()
             : "{\"bio\":\""u8.ToArray();
         var suffix = contentType.EndsWith("json-patch+json", StringComparison.Ordinal) ? "\"}]"u8.ToArray() : "\"}"u8.ToArray();
         byte[] body = [.. prefix, 0xFF, 0xFE, 0xC0, .. suffix];
 
-        var response = await factory.ClientFor(id).PatchAsync(id, Bytes(body, contentType));
+        var response = await app.ClientFor(id).PatchAsync(id, Api.Bytes(body, contentType));
 
         await response.AssertErrorAsync(HttpStatusCode.BadRequest, "parse_error");
     }
@@ -75,9 +67,9 @@ public class HostileBodyTests(CleanUserFactory factory) : IClassFixture<CleanUse
     [MemberData(nameof(OddBodies))]
     public async Task Odd_bodies_never_get_a_5xx(string contentType, byte[] body)
     {
-        var id = await factory.CreateUserAsync();
+        var id = await app.CreateUserAsync();
 
-        var response = await factory.ClientFor(id).PatchAsync(id, Bytes(body, contentType));
+        var response = await app.ClientFor(id).PatchAsync(id, Api.Bytes(body, contentType));
 
         Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         if (response.StatusCode != HttpStatusCode.OK)

@@ -1,46 +1,46 @@
 using System.Net;
 using CleanUser.Domain.Users;
-using CleanUser.FunctionalTests.Infrastructure;
+using CleanUser.Tests.Support;
 
 namespace CleanUser.FunctionalTests.Users;
 
-/// <summary>SPEC §4: every accepted content type changes exactly the keys present; everything else is left alone.</summary>
-public sealed class PatchBodyTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
+/// <summary>Every accepted content type changes exactly the keys present; everything else is left alone.</summary>
+public sealed class PatchBodyTests(TestApp app) : IClassFixture<TestApp>
 {
     [Fact]
     public async Task Json_changes_only_the_fields_sent()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchAsync(id, Api.Raw("""{"bio": "New bio", "location": "Roma"}""", "application/json"));
 
         var body = await response.ReadUserAsync();
         Assert.Equal("New bio", body.GetProperty("bio").GetString());
         Assert.Equal("Roma", body.GetProperty("location").GetString());
-        Assert.Equal(before.Written() with { Bio = "New bio", Location = "Roma" }, await factory.ReadUserAsync(id));
+        Assert.Equal(before.Written() with { Bio = "New bio", Location = "Roma" }, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task Json_with_charset_utf8_is_accepted_and_keeps_non_ascii_text()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchAsync(id, Api.Raw("""{"real_name": "Nicolò Città 🌍"}""", "application/json; charset=utf-8"));
 
         Assert.Equal("Nicolò Città 🌍", (await response.ReadUserAsync()).GetProperty("real_name").GetString());
-        Assert.Equal(before.Written() with { RealName = "Nicolò Città 🌍" }, await factory.ReadUserAsync(id));
+        Assert.Equal(before.Written() with { RealName = "Nicolò Città 🌍" }, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task Merge_patch_changes_only_the_fields_sent_and_null_removes()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchAsync(id, Api.Raw(
             """{"description": "Merged", "location_lat_lng": null, "website": null, "real_name": null}""",
@@ -48,15 +48,15 @@ public sealed class PatchBodyTests(CleanUserFactory factory) : IClassFixture<Cle
 
         await response.ReadUserAsync();
         Assert.Equal(before.Written() with { Description = "Merged", LocationLatLng = null, Website = "", RealName = "" },
-            await factory.ReadUserAsync(id));
+            await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task Json_null_resets_each_field_to_its_default()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new { bio = (string?)null, gender = (string?)null, date_of_birth = (string?)null });
 
@@ -64,15 +64,15 @@ public sealed class PatchBodyTests(CleanUserFactory factory) : IClassFixture<Cle
         Assert.Equal("", body.GetProperty("bio").GetString());
         Assert.Equal("Unspecified", body.GetProperty("gender").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, body.GetProperty("date_of_birth").ValueKind);
-        Assert.Equal(before.Written() with { Bio = "", Gender = Gender.Unspecified, DateOfBirth = null }, await factory.ReadUserAsync(id));
+        Assert.Equal(before.Written() with { Bio = "", Gender = Gender.Unspecified, DateOfBirth = null }, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task Form_urlencoded_changes_only_the_fields_sent()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["real_name"] = "Form Name",
@@ -82,15 +82,15 @@ public sealed class PatchBodyTests(CleanUserFactory factory) : IClassFixture<Cle
         using var response = await client.PatchAsync(id, form);
 
         await response.ReadUserAsync();
-        Assert.Equal(before.Written() with { RealName = "Form Name", PositionLatLng = "10.5,-20.25" }, await factory.ReadUserAsync(id));
+        Assert.Equal(before.Written() with { RealName = "Form Name", PositionLatLng = "10.5,-20.25" }, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task Multipart_text_parts_change_only_the_fields_sent()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
         using var form = new MultipartFormDataContent
         {
             { new StringContent("Multipart bio\nsecond line"), "bio" },
@@ -102,15 +102,15 @@ public sealed class PatchBodyTests(CleanUserFactory factory) : IClassFixture<Cle
 
         await response.ReadUserAsync();
         Assert.Equal(before.Written() with { Bio = "Multipart bio\nsecond line", Gender = Gender.Male, DateOfBirth = new DateOnly(1985, 12, 1) },
-            await factory.ReadUserAsync(id));
+            await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task Read_only_and_unknown_json_keys_are_ignored()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new Dictionary<string, object?>
         {
@@ -134,15 +134,15 @@ public sealed class PatchBodyTests(CleanUserFactory factory) : IClassFixture<Cle
         var body = await response.ReadUserAsync();
         Assert.Equal(id, body.GetProperty("id").GetInt64());
         Assert.Equal(77, body.GetProperty("reputation").GetInt32());
-        Assert.Equal(before.Written() with { Bio = "Only this changes" }, await factory.ReadUserAsync(id));
+        Assert.Equal(before.Written() with { Bio = "Only this changes" }, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task Read_only_and_unknown_form_keys_are_ignored()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["id"] = "1", ["reputation"] = "5", ["deleted"] = "true", ["company_name"] = "Evil", ["ext_id"] = "x",
@@ -152,7 +152,7 @@ public sealed class PatchBodyTests(CleanUserFactory factory) : IClassFixture<Cle
         using var response = await client.PatchAsync(id, form);
 
         await response.ReadUserAsync();
-        Assert.Equal(before.Written() with { Location = "Torino" }, await factory.ReadUserAsync(id));
+        Assert.Equal(before.Written() with { Location = "Torino" }, await app.ReadUserAsync(id));
     }
 
     public static TheoryData<string> NoOpBodies => ["none", "empty json body", "json {}", "merge-patch {}", "empty form", "empty multipart body"];
@@ -161,10 +161,10 @@ public sealed class PatchBodyTests(CleanUserFactory factory) : IClassFixture<Cle
     [MemberData(nameof(NoOpBodies))]
     public async Task An_empty_body_returns_200_with_the_unchanged_user_and_an_etag(string kind)
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
-        using var get = await client.GetAsync(new Uri(Api.UserPath(id), UriKind.Relative));
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
+        using var get = await client.GetUserAsync(id);
         var expected = await get.ReadUserAsync();
         using HttpContent? content = kind switch
         {
@@ -181,14 +181,14 @@ public sealed class PatchBodyTests(CleanUserFactory factory) : IClassFixture<Cle
         Assert.Equal(expected.GetRawText(), (await response.ReadUserAsync()).GetRawText());
         Assert.NotNull(response.Headers.ETag);
         Assert.Equal(get.Headers.ETag, response.Headers.ETag);
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task A_real_change_moves_the_etag()
     {
-        var id = await factory.CreateRichUserAsync();
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        using var client = app.ClientFor(id);
         using var first = await client.PatchJsonAsync(id, new { bio = "one" });
         using var second = await client.PatchJsonAsync(id, new { bio = "two" });
 
@@ -201,61 +201,61 @@ public sealed class PatchBodyTests(CleanUserFactory factory) : IClassFixture<Cle
     [Fact]
     public async Task Avatar_sent_back_as_its_current_url_changes_nothing()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
-        using var get = await client.GetAsync(new Uri(Api.UserPath(id), UriKind.Relative));
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
+        using var get = await client.GetUserAsync(id);
         var current = await get.ReadUserAsync();
         var avatarUrl = current.GetProperty("avatar").GetString()!;
-        Assert.EndsWith("/media/" + TestUsers.AvatarKey, avatarUrl, StringComparison.Ordinal);
+        Assert.EndsWith("/media/" + UserBuilder.Full.Avatar, avatarUrl, StringComparison.Ordinal);
 
         // Clients send back the whole object they read: that must be a no-op.
         using var response = await client.PatchAsync(id, Api.Raw(current.GetRawText(), "application/json"));
 
         Assert.Equal(current.GetRawText(), (await response.ReadUserAsync()).GetRawText());
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task Avatar_null_and_cover_empty_remove_the_images()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new { avatar = (string?)null, cover = "" });
 
         var body = await response.ReadUserAsync();
         Assert.Equal(System.Text.Json.JsonValueKind.Null, body.GetProperty("avatar").ValueKind);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, body.GetProperty("cover").ValueKind);
-        Assert.Equal(before.Written() with { Avatar = null, Cover = null }, await factory.ReadUserAsync(id));
+        Assert.Equal(before.Written() with { Avatar = null, Cover = null }, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task Form_value_sent_twice_takes_the_last_one()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchAsync(id, Api.Raw("location=First&location=Last", "application/x-www-form-urlencoded"));
 
         await response.ReadUserAsync();
-        Assert.Equal(before.Written() with { Location = "Last" }, await factory.ReadUserAsync(id));
+        Assert.Equal(before.Written() with { Location = "Last" }, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task Text_is_trimmed_and_coordinates_are_stored_normalised()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new { location = "  Roma  ", location_lat_lng = "45.46420, 9.190", website = "  https://example.org/x  " });
 
         var body = await response.ReadUserAsync();
         Assert.Equal("45.4642,9.19", body.GetProperty("location_lat_lng").GetString());
         Assert.Equal(before.Written() with { Location = "Roma", LocationLatLng = "45.4642,9.19", Website = "https://example.org/x" },
-            await factory.ReadUserAsync(id));
+            await app.ReadUserAsync(id));
     }
 }

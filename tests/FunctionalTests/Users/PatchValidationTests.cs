@@ -1,12 +1,11 @@
 using CleanUser.Tests.Support;
 using System.Net;
 using CleanUser.Domain.Users;
-using CleanUser.FunctionalTests.Infrastructure;
 
 namespace CleanUser.FunctionalTests.Users;
 
-/// <summary>SPEC §5 field rules and the §9 error body; a refused request changes nothing.</summary>
-public sealed class PatchValidationTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
+/// <summary>The rule of each writable field and the shape of the error body; a refused request changes nothing.</summary>
+public sealed class PatchValidationTests(TestApp app) : IClassFixture<TestApp>
 {
     private const string Emoji = "😀"; // one code point, two UTF-16 units
 
@@ -66,21 +65,21 @@ public sealed class PatchValidationTests(CleanUserFactory factory) : IClassFixtu
     [MemberData(nameof(Violations))]
     public async Task A_broken_field_rule_returns_400_with_its_field_and_code_and_changes_nothing(string field, string? value, string code)
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new Dictionary<string, string?> { [field] = value });
 
         await response.AssertFieldErrorsAsync((field, code));
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task The_error_body_has_the_problem_members_and_the_anchor_errors_shape()
     {
-        var id = await factory.CreateRichUserAsync();
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new { username = "admin" });
 
@@ -96,28 +95,28 @@ public sealed class PatchValidationTests(CleanUserFactory factory) : IClassFixtu
     [Fact]
     public async Task Form_bodies_follow_the_same_rules()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "root", ["location"] = new string('l', 101) });
 
         using var response = await client.PatchAsync(id, form);
 
         await response.AssertFieldErrorsAsync(("username", "reserved"), ("location", "max_length"));
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task A_good_value_does_not_slip_through_when_another_field_is_refused()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new { bio = "would be fine", avatar = "https://elsewhere.example/a.png" });
 
         await response.AssertFieldErrorsAsync(("avatar", "invalid"));
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     public static TheoryData<string> WrongTypes => ["""{"bio": 5}""", """{"gender": true}""", """{"username": ["a"]}""", """{"date_of_birth": {}}"""];
@@ -126,36 +125,36 @@ public sealed class PatchValidationTests(CleanUserFactory factory) : IClassFixtu
     [MemberData(nameof(WrongTypes))]
     public async Task A_value_of_the_wrong_json_type_returns_400_invalid(string json)
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
         var field = System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateObject().Single().Name;
-        using var client = factory.ClientFor(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchAsync(id, Api.Raw(json, "application/json"));
 
         await response.AssertFieldErrorsAsync((field, "invalid"));
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task Several_violations_come_back_together()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new { username = "bad name", bio = new string('b', 5001), gender = "robot" });
 
         await response.AssertFieldErrorsAsync(("username", "invalid"), ("bio", "max_length"), ("gender", "invalid_choice"));
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task Every_field_is_reported_together_in_spec_order()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new Dictionary<string, string>
         {
@@ -178,35 +177,35 @@ public sealed class PatchValidationTests(CleanUserFactory factory) : IClassFixtu
             ("location_lat_lng", "invalid"), ("position_lat_lng", "invalid"), ("date_of_birth", "invalid"),
             ("description", "max_length"), ("gender", "invalid_choice"), ("website", "invalid"),
             ("avatar", "invalid"), ("cover", "invalid"));
-        Assert.Equal(before, await factory.ReadUserAsync(id));
+        Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task A_bio_with_newlines_at_the_limit_is_accepted()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
         var bio = "first line\nsecond line\r\n" + new string('b', 5000 - 24);
-        using var client = factory.ClientFor(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new { bio });
 
         await response.ReadUserAsync();
-        Assert.Equal(before.Written() with { Bio = bio }, await factory.ReadUserAsync(id));
+        Assert.Equal(before.Written() with { Bio = bio }, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task A_description_of_50_emoji_is_accepted_because_length_counts_code_points()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
         var description = string.Concat(Enumerable.Repeat(Emoji, 50));
-        using var client = factory.ClientFor(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new { description });
 
         Assert.Equal(description, (await response.ReadUserAsync()).GetProperty("description").GetString());
-        Assert.Equal(before.Written() with { Description = description }, await factory.ReadUserAsync(id));
+        Assert.Equal(before.Written() with { Description = description }, await app.ReadUserAsync(id));
     }
 
     [Theory]
@@ -215,24 +214,24 @@ public sealed class PatchValidationTests(CleanUserFactory factory) : IClassFixtu
     [InlineData(" unspecified ", Gender.Unspecified, "Unspecified")]
     public async Task Gender_is_matched_case_insensitively_and_stored_canonical(string sent, Gender stored, string shown)
     {
-        var id = await factory.CreateUserAsync(shape: u => u.Edit(("gender", "Female"), ("bio", "x")));
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().With(u => u.Edit(("gender", "Female"), ("bio", "x"))));
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new { gender = sent, bio = "y" });
 
         Assert.Equal(shown, (await response.ReadUserAsync()).GetProperty("gender").GetString());
-        Assert.Equal(before.Written() with { Gender = stored, Bio = "y" }, await factory.ReadUserAsync(id));
+        Assert.Equal(before.Written() with { Gender = stored, Bio = "y" }, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task Boundary_values_are_accepted()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        var username = TestUsers.UniqueName("Max_-") + new string('x', 255 - 38);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        var username = UserBuilder.UniqueName("Max_-") + new string('x', 255 - 38);
         var website = "https://example.com/" + new string('w', 180);
-        using var client = factory.ClientFor(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new Dictionary<string, string>
         {
@@ -252,19 +251,19 @@ public sealed class PatchValidationTests(CleanUserFactory factory) : IClassFixtu
         {
             Username = username, RealName = new string('r', 255), Location = new string('l', 100), LocationLatLng = "-90,180",
             PositionLatLng = "90,-180", DateOfBirth = new DateOnly(1900, 1, 1), Description = new string('d', 50), Website = website,
-        }, await factory.ReadUserAsync(id));
+        }, await app.ReadUserAsync(id));
     }
 
     [Fact]
     public async Task Empty_website_clears_it()
     {
-        var id = await factory.CreateRichUserAsync();
-        var before = await factory.ReadUserAsync(id);
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new { website = "" });
 
         await response.ReadUserAsync();
-        Assert.Equal(before.Written() with { Website = "" }, await factory.ReadUserAsync(id));
+        Assert.Equal(before.Written() with { Website = "" }, await app.ReadUserAsync(id));
     }
 }

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
-using CleanUser.FunctionalTests.Infrastructure;
+using CleanUser.Tests.Support;
 
 namespace CleanUser.FunctionalTests.Users;
 
-/// <summary>SPEC §6: the whole user, every key in the anchor's order, with the anchor's JSON types.</summary>
-public sealed class UserResponseTests(CleanUserFactory factory) : IClassFixture<CleanUserFactory>
+/// <summary>A response is the whole user: every key, in the order the existing clients expect, with their JSON types.</summary>
+public sealed class UserResponseTests(TestApp app) : IClassFixture<TestApp>
 {
     private static readonly string[] UserKeys =
     [
@@ -21,18 +21,18 @@ public sealed class UserResponseTests(CleanUserFactory factory) : IClassFixture<
     [Fact]
     public async Task Patch_response_of_a_full_profile_has_every_key_in_order_with_the_right_types()
     {
-        var id = await factory.CreateUserAsync(shape: TestUsers.MakeRich, extId: "ext-42");
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile().WithExtId("ext-42"));
+        using var client = app.ClientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new { bio = "shape check" });
 
         var user = await response.ReadUserAsync();
-        var stored = await factory.ReadUserAsync(id);
+        var stored = await app.ReadUserAsync(id);
         AssertUserShape(user);
         Assert.Equal(id, user.GetProperty("id").GetInt64());
         Assert.Equal(stored.Username, user.GetProperty("username").GetString());
         Assert.Equal("ext-42", user.GetProperty("ext_id").GetString());
-        Assert.Equal("http://localhost/media/" + TestUsers.AvatarKey, user.GetProperty("avatar").GetString());
+        Assert.Equal("http://localhost/media/" + UserBuilder.Full.Avatar, user.GetProperty("avatar").GetString());
         Assert.Equal("http://localhost/media/covers/current.jpg", user.GetProperty("cover").GetString());
         Assert.Equal(JsonValueKind.Null, user.GetProperty("connection_status").ValueKind);
         Assert.Equal("1990-05-17", user.GetProperty("date_of_birth").GetString());
@@ -64,10 +64,10 @@ public sealed class UserResponseTests(CleanUserFactory factory) : IClassFixture<
     [Fact]
     public async Task A_bare_profile_has_the_same_keys_with_nulls_and_defaults()
     {
-        var id = await factory.CreateUserAsync();
-        using var client = factory.ClientFor(id);
+        var id = await app.CreateUserAsync();
+        using var client = app.ClientFor(id);
 
-        using var response = await client.GetAsync(new Uri("/api/v2/user/me/", UriKind.Relative));
+        using var response = await client.GetAsync(Api.Relative("/api/v2/user/me/"));
 
         var user = await response.ReadUserAsync();
         AssertUserShape(user);
@@ -85,10 +85,10 @@ public sealed class UserResponseTests(CleanUserFactory factory) : IClassFixture<
     [Fact]
     public async Task Public_get_has_the_same_shape_and_an_etag()
     {
-        var id = await factory.CreateUserAsync(shape: TestUsers.MakeRich);
-        using var anonymous = factory.CreateClient();
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        using var anonymous = app.CreateClient();
 
-        using var response = await anonymous.GetAsync(new Uri(Api.UserPath(id), UriKind.Relative));
+        using var response = await anonymous.GetUserAsync(id);
 
         AssertUserShape(await response.ReadUserAsync());
         Assert.NotNull(response.Headers.ETag);

@@ -1,6 +1,6 @@
 using CleanUser.Domain.Users;
 
-namespace CleanUser.FunctionalTests.Infrastructure;
+namespace CleanUser.Tests.Support;
 
 /// <summary>
 /// Every stored column of a user, comparable by value: <c>Assert.Equal(before, after)</c> proves nothing
