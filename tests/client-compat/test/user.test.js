@@ -85,7 +85,7 @@ describe('the official client against CleanUser', () => {
     assert.equal((await response.json()).bio, JSON.parse(body).bio);
   });
 
-  it('getCurrentUser returns the caller with every SPEC key in order', async () => {
+  it('getCurrentUser returns the caller with every documented key in order', async () => {
     const me = await UserService.getCurrentUser();
     assert.deepEqual(Object.keys(me), USER_KEYS);
     assert.equal(me.id, ALICE);
@@ -93,7 +93,7 @@ describe('the official client against CleanUser', () => {
     assert.ok(Array.isArray(me.tags) && me.tags.length > 0);
   });
 
-  it('getSpecificUser returns another user with every SPEC key', async () => {
+  it('getSpecificUser returns another user with every documented key', async () => {
     const bob = await UserService.getSpecificUser(BOB);
     assert.deepEqual(Object.keys(bob), USER_KEYS);
     assert.equal(bob.id, BOB);
