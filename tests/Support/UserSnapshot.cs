@@ -44,4 +44,11 @@ public sealed record UserSnapshot(
 
     /// <summary>This snapshot after one real write.</summary>
     public UserSnapshot Written() => this with { Version = Version + 1 };
+
+    /// <summary>This snapshot with the nine profile fields at the values a new user has: what resetting every field gives.</summary>
+    public UserSnapshot WithDefaultProfile() => this with
+    {
+        RealName = "", Bio = "", Location = "", LocationLatLng = null, PositionLatLng = null, DateOfBirth = null,
+        Description = "", Gender = Gender.Unspecified, Website = "",
+    };
 }

@@ -4,6 +4,7 @@ using CleanUser.Application.Common.Media;
 using CleanUser.Application.Users;
 using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.Domain.Users;
+using CleanUser.Tests.Support;
 using NSubstitute;
 
 namespace CleanUser.Application.UnitTests.Support;
@@ -21,33 +22,18 @@ internal static class TestDoubles
 
     public static DateOnly Today => DateOnly.FromDateTime(Now.UtcDateTime);
 
-    public const string AvatarKey = "avatars/alice.jpg";
+    /// <summary>Alice's stored avatar and cover when her profile is full (<see cref="UserBuilder.Full"/>).</summary>
+    public const string AvatarKey = UserBuilder.Full.Avatar;
 
-    public const string CoverKey = "covers/alice.jpg";
+    public const string CoverKey = UserBuilder.Full.Cover;
 
-    public static User Alice() => User.Register(Username.FromStored("alice"), Joined);
+    /// <summary>Alice, just registered.</summary>
+    public static User Alice() => AliceBuilder().Build();
 
-    /// <summary>Alice with every writable field set, an avatar and a cover, and no pending events.</summary>
-    public static User FilledInAlice()
-    {
-        var alice = Alice();
-        alice.UpdateProfile(new ProfileChanges
-        {
-            RealName = User.RealNameRule.Create("Alice Liddell"),
-            Bio = User.BioRule.Create("Curious."),
-            Location = User.LocationRule.Create("Milan"),
-            LocationLatLng = GeoPoint.Parse("45.4642,9.19", UserFields.LocationLatLng),
-            PositionLatLng = GeoPoint.Parse("41.9,12.5", UserFields.PositionLatLng),
-            DateOfBirth = new DateOnly(1990, 5, 4),
-            Description = User.DescriptionRule.Create("Explorer"),
-            Gender = Gender.Female,
-            Website = Website.Create("https://alice.example"),
-        });
-        alice.ChangeAvatar(AvatarKey, Joined);
-        alice.ChangeCover(CoverKey, Joined);
-        alice.ClearDomainEvents();
-        return alice;
-    }
+    /// <summary>Alice with every field the builder's full profile sets (<see cref="UserBuilder.Full"/>), and no pending events.</summary>
+    public static User FilledInAlice() => AliceBuilder().WithFullProfile().Build();
+
+    private static UserBuilder AliceBuilder() => new UserBuilder().Named("alice").JoinedAt(Joined);
 
     /// <summary>A PATCH of Alice's profile with these text fields, parsed as the endpoint parses a body.</summary>
     public static PatchUserCommand Command(params (string Field, string? Value)[] values) =>

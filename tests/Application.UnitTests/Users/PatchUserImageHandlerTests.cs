@@ -8,6 +8,7 @@ using CleanUser.Application.Users.EventHandlers;
 using CleanUser.Domain.Common;
 using CleanUser.Domain.Users;
 using CleanUser.Domain.Users.Events;
+using CleanUser.Tests.Support;
 using FluentValidation;
 using Microsoft.Extensions.Logging.Abstractions;
 using NSubstitute;
@@ -30,7 +31,7 @@ public class PatchUserImageHandlerTests
     private readonly IImageProcessor _images = Substitute.For<IImageProcessor>();
     private readonly IMediaStorage _storage = Substitute.For<IMediaStorage>();
     private readonly List<Func<CancellationToken, Task>> _undos = [];
-    private readonly User _user = User.Register(Username.FromStored("alice"), Now.AddDays(-1));
+    private readonly User _user = new UserBuilder().Named("alice").JoinedAt(Now.AddDays(-1)).Build();
     private readonly PatchUserCommandHandler _handler;
 
     public PatchUserImageHandlerTests()

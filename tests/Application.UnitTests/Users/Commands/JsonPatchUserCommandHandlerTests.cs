@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
@@ -11,6 +12,7 @@ using MediatR;
 using Microsoft.AspNetCore.JsonPatch.SystemTextJson;
 using NSubstitute;
 using static CleanUser.Application.UnitTests.Support.TestDoubles;
+using Full = CleanUser.Tests.Support.UserBuilder.Full;
 
 namespace CleanUser.Application.UnitTests.Users.Commands;
 
@@ -63,7 +65,7 @@ public class JsonPatchUserCommandHandlerTests
         Assert.Equal(["bio", "location", "real_name"], Names(sent.Patch));
         Assert.Empty(sent.Patch.Violations);
         Assert.Equal("New bio", sent.Patch.Changes.Bio.Value.Value);
-        Assert.Equal("Alice Liddell", sent.Patch.Changes.Location.Value.Value);
+        Assert.Equal(Full.RealName, sent.Patch.Changes.Location.Value.Value);
         Assert.Equal("", sent.Patch.Changes.RealName.Value.Value); // removed: reset, as null resets it in any body
         await _mediator.Received(1).Send(Arg.Any<PatchUserCommand>(), cancellation.Token);
     }
@@ -71,11 +73,11 @@ public class JsonPatchUserCommandHandlerTests
     [Fact]
     public async Task Fields_the_document_leaves_as_they_were_are_not_sent()
     {
-        await Patch("""
-            [{"op":"replace","path":"/bio","value":"Curious."},
+        await Patch($$"""
+            [{"op":"replace","path":"/location","value":"{{Full.Location}}"},
              {"op":"replace","path":"/gender","value":"Male"},
-             {"op":"replace","path":"/gender","value":"Female"},
-             {"op":"test","path":"/website","value":"https://alice.example"}]
+             {"op":"replace","path":"/gender","value":"{{Full.Gender}}"},
+             {"op":"test","path":"/website","value":"{{Full.Website}}"}]
             """);
 
         Assert.Empty(Assert.Single(_sent).Patch.Fields);
@@ -84,11 +86,13 @@ public class JsonPatchUserCommandHandlerTests
     [Fact]
     public async Task Tests_see_the_profile_as_clients_read_it()
     {
+        var born = Full.DateOfBirth.ToString("O", CultureInfo.InvariantCulture);
+
         await Patch($$"""
             [{"op":"test","path":"/username","value":"alice"},
-             {"op":"test","path":"/gender","value":"Female"},
-             {"op":"test","path":"/date_of_birth","value":"1990-05-04"},
-             {"op":"test","path":"/location_lat_lng","value":"45.4642,9.19"},
+             {"op":"test","path":"/gender","value":"{{Full.Gender}}"},
+             {"op":"test","path":"/date_of_birth","value":"{{born}}"},
+             {"op":"test","path":"/location_lat_lng","value":"{{Full.LocationLatLng}}"},
              {"op":"test","path":"/avatar","value":"{{MediaBase + AvatarKey}}"},
              {"op":"replace","path":"/description","value":"Tested"}]
             """);
@@ -138,7 +142,7 @@ public class JsonPatchUserCommandHandlerTests
 
         Assert.Equal("test_failed", conflict.Code);
         Assert.Contains("Operation 1 (test /username)", conflict.Message, StringComparison.Ordinal);
-        Assert.Equal("Curious.", _alice.Bio);
+        Assert.Equal(Full.Bio, _alice.Bio);
         AssertNothingSent();
     }
 
@@ -154,7 +158,7 @@ public class JsonPatchUserCommandHandlerTests
             """));
 
         Assert.Contains($"Operation 1 (replace {path})", invalid.Problems.Single(), StringComparison.Ordinal);
-        Assert.Equal("Curious.", _alice.Bio);
+        Assert.Equal(Full.Bio, _alice.Bio);
         AssertNothingSent();
     }
 
@@ -168,7 +172,7 @@ public class JsonPatchUserCommandHandlerTests
 
         await Assert.ThrowsAsync<PreconditionFailedException>(() => Handler().Handle(command, CancellationToken.None));
 
-        Assert.Equal("Curious.", _alice.Bio);
+        Assert.Equal(Full.Bio, _alice.Bio);
         AssertNothingSent();
     }
 

@@ -1,13 +1,14 @@
 using CleanUser.Application.Common.Exceptions;
-using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.UnitTests.Support;
 using CleanUser.Application.Users;
 using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.Domain.Common;
 using CleanUser.Domain.Users;
 using CleanUser.Domain.Users.Events;
+using CleanUser.Tests.Support;
 using NSubstitute;
 using static CleanUser.Application.UnitTests.Support.TestDoubles;
+using Full = CleanUser.Tests.Support.UserBuilder.Full;
 
 namespace CleanUser.Application.UnitTests.Users.Commands;
 
@@ -16,59 +17,37 @@ namespace CleanUser.Application.UnitTests.Users.Commands;
 /// already holds, saves and maps. Every field rule is the patch's or the validator's; the handler checks none again.
 /// The image path is in <see cref="PatchUserImageHandlerTests"/>.
 /// </summary>
-public class PatchUserCommandHandlerTests
+public class PatchUserCommandHandlerTests : PatchUserTestBase
 {
-    private readonly IUserRepository _users = Substitute.For<IUserRepository>();
-    private readonly IUnitOfWork _unitOfWork = Substitute.For<IUnitOfWork>();
-    private readonly IImageProcessor _images = Substitute.For<IImageProcessor>();
-    private readonly IMediaStorage _storage = Substitute.For<IMediaStorage>();
-    private readonly IMediaUrls _mediaUrls = MediaUrls();
-    private User _alice = Alice();
-
-    public PatchUserCommandHandlerTests() =>
-        _users.GetByIdAsync(AliceId, Arg.Any<CancellationToken>()).Returns(_ => Task.FromResult<User?>(_alice));
-
-    private PatchUserCommandHandler Handler() => new(_users, _unitOfWork, _images, _storage, Clock(), Mapper(_mediaUrls));
-
     private Task<UserDto> Patch(PatchUserCommand command) => Handler().Handle(command, CancellationToken.None);
 
-    private void FillInAlice() => _alice = FilledInAlice();
+    private string? Stored(string image) => image == "avatar" ? Alice.Avatar : Alice.Cover;
 
-    private void AssertNothingSaved() => _unitOfWork.DidNotReceiveWithAnyArgs().SaveChangesAsync(default);
+    private static string? Shown(UserDto dto, string image) => image == "avatar" ? dto.Avatar : dto.Cover;
 
     [Fact]
     public async Task A_patch_changes_only_the_fields_present()
     {
-        FillInAlice();
+        Alice = FilledInAlice();
+        var before = UserSnapshot.Of(Alice);
 
         await Patch(Command(("bio", "Changed.")));
 
-        Assert.Equal("Changed.", _alice.Bio);
-        Assert.Equal("alice", _alice.Username.Value);
-        Assert.Equal("Alice Liddell", _alice.RealName);
-        Assert.Equal("Milan", _alice.Location);
-        Assert.Equal("45.4642,9.19", _alice.LocationLatLng!.ToString());
-        Assert.Equal("41.9,12.5", _alice.PositionLatLng!.ToString());
-        Assert.Equal(new DateOnly(1990, 5, 4), _alice.DateOfBirth);
-        Assert.Equal("Explorer", _alice.Description);
-        Assert.Equal(Gender.Female, _alice.Gender);
-        Assert.Equal("https://alice.example", _alice.Website);
-        Assert.Equal(AvatarKey, _alice.Avatar);
-        Assert.Equal(CoverKey, _alice.Cover);
-        Assert.Empty(_alice.DomainEvents);
+        Assert.Equal(before with { Bio = "Changed." }, UserSnapshot.Of(Alice));
+        Assert.Empty(Alice.DomainEvents);
     }
 
     [Fact]
     public async Task An_empty_patch_is_a_no_op_that_still_saves_and_returns_the_user()
     {
-        FillInAlice();
+        Alice = FilledInAlice();
 
         var dto = await Patch(new PatchUserCommand(AliceId, ProfilePatch.Empty));
 
-        Assert.Equal("Alice Liddell", dto.RealName);
-        Assert.Equal("alice", _alice.Username.Value);
-        Assert.Empty(_alice.DomainEvents);
-        await _unitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
+        Assert.Equal(Full.RealName, dto.RealName);
+        Assert.Equal("alice", Alice.Username.Value);
+        Assert.Empty(Alice.DomainEvents);
+        await UnitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -86,36 +65,29 @@ public class PatchUserCommandHandlerTests
             ("gender", "FEMALE"),
             ("website", "https://alice.example")));
 
-        Assert.Equal("alice_l", _alice.Username.Value);
-        Assert.Equal("Alice Liddell", _alice.RealName);
-        Assert.Equal("Line one\nLine two", _alice.Bio);
-        Assert.Equal("Oxford", _alice.Location);
-        Assert.Equal("51.752,-1.2577", _alice.LocationLatLng!.ToString());
-        Assert.Equal("0,0", _alice.PositionLatLng!.ToString());
-        Assert.Equal(new DateOnly(1990, 5, 4), _alice.DateOfBirth);
-        Assert.Equal("Explorer", _alice.Description);
-        Assert.Equal(Gender.Female, _alice.Gender);
-        Assert.Equal("https://alice.example", _alice.Website);
+        Assert.Equal("alice_l", Alice.Username.Value);
+        Assert.Equal("Alice Liddell", Alice.RealName);
+        Assert.Equal("Line one\nLine two", Alice.Bio);
+        Assert.Equal("Oxford", Alice.Location);
+        Assert.Equal("51.752,-1.2577", Alice.LocationLatLng!.ToString());
+        Assert.Equal("0,0", Alice.PositionLatLng!.ToString());
+        Assert.Equal(new DateOnly(1990, 5, 4), Alice.DateOfBirth);
+        Assert.Equal("Explorer", Alice.Description);
+        Assert.Equal(Gender.Female, Alice.Gender);
+        Assert.Equal("https://alice.example", Alice.Website);
     }
 
     [Fact]
     public async Task Null_resets_every_field_to_its_default()
     {
-        FillInAlice();
+        Alice = FilledInAlice();
+        var before = UserSnapshot.Of(Alice);
 
         await Patch(Command(
             ("real_name", null), ("bio", null), ("location", null), ("location_lat_lng", null), ("position_lat_lng", null),
             ("date_of_birth", null), ("description", null), ("gender", null), ("website", null)));
 
-        Assert.Equal(string.Empty, _alice.RealName);
-        Assert.Equal(string.Empty, _alice.Bio);
-        Assert.Equal(string.Empty, _alice.Location);
-        Assert.Null(_alice.LocationLatLng);
-        Assert.Null(_alice.PositionLatLng);
-        Assert.Null(_alice.DateOfBirth);
-        Assert.Equal(string.Empty, _alice.Description);
-        Assert.Equal(Gender.Unspecified, _alice.Gender);
-        Assert.Equal(string.Empty, _alice.Website);
+        Assert.Equal(before.WithDefaultProfile(), UserSnapshot.Of(Alice));
     }
 
     [Theory]
@@ -123,27 +95,27 @@ public class PatchUserCommandHandlerTests
     [InlineData("   ")]
     public async Task Empty_text_clears_the_date_of_birth_and_the_coordinates(string empty)
     {
-        FillInAlice();
+        Alice = FilledInAlice();
 
         await Patch(Command(("date_of_birth", empty), ("location_lat_lng", empty), ("position_lat_lng", empty)));
 
-        Assert.Null(_alice.DateOfBirth);
-        Assert.Null(_alice.LocationLatLng);
-        Assert.Null(_alice.PositionLatLng);
+        Assert.Null(Alice.DateOfBirth);
+        Assert.Null(Alice.LocationLatLng);
+        Assert.Null(Alice.PositionLatLng);
     }
 
     [Fact]
     public async Task Empty_text_clears_the_text_fields_and_the_website()
     {
-        FillInAlice();
+        Alice = FilledInAlice();
 
         await Patch(Command(("real_name", ""), ("bio", ""), ("location", ""), ("description", ""), ("website", "")));
 
-        Assert.Equal(string.Empty, _alice.RealName);
-        Assert.Equal(string.Empty, _alice.Bio);
-        Assert.Equal(string.Empty, _alice.Location);
-        Assert.Equal(string.Empty, _alice.Description);
-        Assert.Equal(string.Empty, _alice.Website);
+        Assert.Equal(string.Empty, Alice.RealName);
+        Assert.Equal(string.Empty, Alice.Bio);
+        Assert.Equal(string.Empty, Alice.Location);
+        Assert.Equal(string.Empty, Alice.Description);
+        Assert.Equal(string.Empty, Alice.Website);
     }
 
     [Fact]
@@ -151,7 +123,7 @@ public class PatchUserCommandHandlerTests
     {
         await Patch(Command(("username", " bob ")));
 
-        Assert.Equal("bob", _alice.Username.Value);
+        Assert.Equal("bob", Alice.Username.Value);
     }
 
     [Fact]
@@ -160,7 +132,7 @@ public class PatchUserCommandHandlerTests
         var dto = await Patch(Command(("username", "Alice")));
 
         Assert.Equal("Alice", dto.Username);
-        Assert.Equal("Alice", _alice.Username.Value);
+        Assert.Equal("Alice", Alice.Username.Value);
     }
 
     /// <summary>
@@ -175,12 +147,12 @@ public class PatchUserCommandHandlerTests
 
         await Patch(command);
 
-        Assert.Equal("admin", _alice.Username.Value);
-        Assert.Equal(new DateOnly(2999, 1, 1), _alice.DateOfBirth);
-        Assert.Equal("x", _alice.Bio);
-        await _users.DidNotReceiveWithAnyArgs().GetStoredKeysAsync(default, default);
-        await _images.DidNotReceiveWithAnyArgs().InspectAsync(default!, default, default);
-        await _unitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
+        Assert.Equal("admin", Alice.Username.Value);
+        Assert.Equal(new DateOnly(2999, 1, 1), Alice.DateOfBirth);
+        Assert.Equal("x", Alice.Bio);
+        await Users.DidNotReceiveWithAnyArgs().GetStoredKeysAsync(default, default);
+        await Images.DidNotReceiveWithAnyArgs().InspectAsync(default!, default, default);
+        await UnitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -188,8 +160,8 @@ public class PatchUserCommandHandlerTests
     {
         await Patch(Command(("username", "bob"), ("bio", "x"), ("avatar", null)));
 
-        await _users.Received(1).GetByIdAsync(AliceId, Arg.Any<CancellationToken>());
-        Assert.Single(_users.ReceivedCalls());
+        await Users.Received(1).GetByIdAsync(AliceId, Arg.Any<CancellationToken>());
+        Assert.Single(Users.ReceivedCalls());
     }
 
     [Fact]
@@ -208,25 +180,25 @@ public class PatchUserCommandHandlerTests
     {
         await Patch(Command(("bio", "x")) with { ExpectedVersions = null });
 
-        Assert.Equal("x", _alice.Bio);
+        Assert.Equal("x", Alice.Bio);
     }
 
     [Fact]
     public async Task The_current_version_among_the_expected_ones_is_changed()
     {
-        await Patch(Command(("bio", "x")) with { ExpectedVersions = [41, _alice.Version] });
+        await Patch(Command(("bio", "x")) with { ExpectedVersions = [41, Alice.Version] });
 
-        Assert.Equal("x", _alice.Bio);
-        await _unitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
+        Assert.Equal("x", Alice.Bio);
+        await UnitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
     }
 
     [Fact]
     public async Task A_stale_version_is_a_failed_precondition_and_nothing_changes()
     {
         await Assert.ThrowsAsync<PreconditionFailedException>(() =>
-            Patch(Command(("bio", "x")) with { ExpectedVersions = [_alice.Version + 1] }));
+            Patch(Command(("bio", "x")) with { ExpectedVersions = [Alice.Version + 1] }));
 
-        Assert.Equal(string.Empty, _alice.Bio);
+        Assert.Equal(string.Empty, Alice.Bio);
         AssertNothingSaved();
     }
 
@@ -243,24 +215,28 @@ public class PatchUserCommandHandlerTests
     {
         await Patch(Command(("date_of_birth", "2025-06-07")));
 
-        Assert.Equal(Today, _alice.DateOfBirth);
+        Assert.Equal(Today, Alice.DateOfBirth);
     }
 
     [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    [InlineData("  ")]
-    public async Task Null_or_empty_avatar_removes_it_and_raises_an_event(string? avatar)
+    [InlineData("avatar", null)]
+    [InlineData("avatar", "")]
+    [InlineData("avatar", "  ")]
+    [InlineData("cover", null)]
+    [InlineData("cover", "")]
+    public async Task Null_or_empty_image_text_removes_the_image_and_raises_an_event(string image, string? text)
     {
-        FillInAlice();
+        Alice = FilledInAlice();
 
-        var dto = await Patch(Command(("avatar", avatar)));
+        var dto = await Patch(Command((image, text)));
 
-        Assert.Null(_alice.Avatar);
-        Assert.Null(dto.Avatar);
-        Assert.Equal(new UserAvatarChanged(_alice.Id, AvatarKey, null, Now), Assert.Single(_alice.DomainEvents));
-        await _unitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
-        Assert.Empty(_storage.ReceivedCalls()); // the old file goes after commit, through the event
+        Assert.Equal((null, null), (Stored(image), Shown(dto, image)));
+        IDomainEvent removed = image == "avatar"
+            ? new UserAvatarChanged(Alice.Id, AvatarKey, null, Now)
+            : new UserCoverChanged(Alice.Id, CoverKey, null, Now);
+        Assert.Equal(removed, Assert.Single(Alice.DomainEvents));
+        await UnitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
+        Assert.Empty(Storage.ReceivedCalls()); // the old file goes after commit, through the event
     }
 
     [Fact]
@@ -268,78 +244,45 @@ public class PatchUserCommandHandlerTests
     {
         await Patch(Command(("avatar", null)));
 
-        Assert.Null(_alice.Avatar);
-        Assert.Empty(_alice.DomainEvents);
-    }
-
-    [Fact]
-    public async Task Avatar_equal_to_the_current_public_url_changes_nothing()
-    {
-        FillInAlice();
-
-        var dto = await Patch(Command(("avatar", MediaBase + AvatarKey)));
-
-        Assert.Equal(AvatarKey, _alice.Avatar);
-        Assert.Equal(MediaBase + AvatarKey, dto.Avatar);
-        Assert.Empty(_alice.DomainEvents);
-        Assert.Empty(_storage.ReceivedCalls());
+        Assert.Null(Alice.Avatar);
+        Assert.Empty(Alice.DomainEvents);
     }
 
     [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    public async Task Null_or_empty_cover_removes_it_and_raises_an_event(string? cover)
+    [InlineData("avatar", MediaBase + AvatarKey, AvatarKey)]
+    [InlineData("cover", " " + MediaBase + CoverKey + " ", CoverKey)]
+    public async Task Image_text_equal_to_the_current_public_url_changes_nothing(string image, string text, string key)
     {
-        FillInAlice();
+        Alice = FilledInAlice();
 
-        var dto = await Patch(Command(("cover", cover)));
+        var dto = await Patch(Command((image, text)));
 
-        Assert.Null(_alice.Cover);
-        Assert.Null(dto.Cover);
-        Assert.Equal(new UserCoverChanged(_alice.Id, CoverKey, null, Now), Assert.Single(_alice.DomainEvents));
+        Assert.Equal((key, MediaBase + key), (Stored(image), Shown(dto, image)));
+        Assert.Empty(Alice.DomainEvents);
+        Assert.Empty(Storage.ReceivedCalls());
     }
 
-    [Fact]
-    public async Task Cover_equal_to_the_current_public_url_changes_nothing()
+    [Theory]
+    [InlineData("blocked", "bio", RuleCodes.AccountBlocked)]
+    [InlineData("deleted", "bio", RuleCodes.AccountDeleted)]
+    [InlineData("blocked", "username", RuleCodes.AccountBlocked)] // not even renamed
+    public async Task A_blocked_or_deleted_user_cannot_be_patched_and_nothing_is_saved(string state, string field, string code)
     {
-        FillInAlice();
+        if (state == "blocked")
+        {
+            Alice.Block();
+        }
+        else
+        {
+            Alice.MarkDeleted();
+        }
 
-        await Patch(Command(("cover", " " + MediaBase + CoverKey + " ")));
+        var before = UserSnapshot.Of(Alice);
 
-        Assert.Equal(CoverKey, _alice.Cover);
-        Assert.Empty(_alice.DomainEvents);
-    }
+        var exception = await Assert.ThrowsAsync<AccountNotEditableException>(() => Patch(Command((field, "bob"))));
 
-    [Fact]
-    public async Task A_blocked_user_cannot_be_patched_and_nothing_is_saved()
-    {
-        _alice.Block();
-
-        var exception = await Assert.ThrowsAsync<AccountNotEditableException>(() => Patch(Command(("bio", "x"))));
-
-        Assert.Equal(RuleCodes.AccountBlocked, exception.Violation.Code);
-        AssertNothingSaved();
-    }
-
-    [Fact]
-    public async Task A_deleted_user_cannot_be_patched_and_nothing_is_saved()
-    {
-        _alice.MarkDeleted();
-
-        var exception = await Assert.ThrowsAsync<AccountNotEditableException>(() => Patch(Command(("bio", "x"))));
-
-        Assert.Equal(RuleCodes.AccountDeleted, exception.Violation.Code);
-        AssertNothingSaved();
-    }
-
-    [Fact]
-    public async Task A_blocked_user_cannot_be_renamed_either()
-    {
-        _alice.Block();
-
-        await Assert.ThrowsAsync<AccountNotEditableException>(() => Patch(Command(("username", "bob"))));
-
-        Assert.Equal("alice", _alice.Username.Value);
+        Assert.Equal(code, exception.Violation.Code);
+        Assert.Equal(before, UserSnapshot.Of(Alice));
         AssertNothingSaved();
     }
 
@@ -350,14 +293,14 @@ public class PatchUserCommandHandlerTests
 
         await Handler().Handle(Command(("bio", "x"), ("username", "bob")), cancellation.Token);
 
-        await _users.Received(1).GetByIdAsync(AliceId, cancellation.Token);
-        await _unitOfWork.Received(1).SaveChangesAsync(cancellation.Token);
+        await Users.Received(1).GetByIdAsync(AliceId, cancellation.Token);
+        await UnitOfWork.Received(1).SaveChangesAsync(cancellation.Token);
     }
 
     [Fact]
     public async Task The_returned_user_reflects_the_changes()
     {
-        FillInAlice();
+        Alice = FilledInAlice();
 
         var dto = await Patch(Command(
             ("username", "Alice"), ("bio", "New bio"), ("gender", "male"), ("location_lat_lng", "1.50, 2.25"),
@@ -367,26 +310,26 @@ public class PatchUserCommandHandlerTests
         Assert.Equal("New bio", dto.Bio);
         Assert.Equal("Male", dto.Gender);
         Assert.Equal("1.5,2.25", dto.LocationLatLng);
-        Assert.Equal("41.9,12.5", dto.PositionLatLng);
+        Assert.Equal(Full.PositionLatLng, dto.PositionLatLng);
         Assert.Null(dto.DateOfBirth);
         Assert.Null(dto.Avatar);
         Assert.Equal(MediaBase + CoverKey, dto.Cover);
-        Assert.Equal("Alice Liddell", dto.RealName);
+        Assert.Equal(Full.RealName, dto.RealName);
         Assert.Equal(Joined.UtcDateTime, dto.DateJoined);
     }
 
     [Fact]
     public async Task The_user_is_saved_after_every_change_is_applied()
     {
-        FillInAlice();
+        Alice = FilledInAlice();
         string? usernameWhenSaved = null;
         string? bioWhenSaved = null;
         string? avatarWhenSaved = "not saved";
-        _unitOfWork.When(u => u.SaveChangesAsync(Arg.Any<CancellationToken>())).Do(_ =>
+        UnitOfWork.When(u => u.SaveChangesAsync(Arg.Any<CancellationToken>())).Do(_ =>
         {
-            usernameWhenSaved = _alice.Username.Value;
-            bioWhenSaved = _alice.Bio;
-            avatarWhenSaved = _alice.Avatar;
+            usernameWhenSaved = Alice.Username.Value;
+            bioWhenSaved = Alice.Bio;
+            avatarWhenSaved = Alice.Avatar;
         });
 
         await Patch(Command(("username", "bob"), ("bio", "Saved bio"), ("avatar", null)));

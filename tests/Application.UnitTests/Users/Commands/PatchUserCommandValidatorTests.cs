@@ -15,15 +15,8 @@ namespace CleanUser.Application.UnitTests.Users.Commands;
 /// context — PUT's required username, reserved names, uniqueness, today's date, the current image URL, the upload
 /// checks — reported together in field order (docs/api.md#errors).
 /// </summary>
-public class PatchUserCommandValidatorTests
+public class PatchUserCommandValidatorTests : PatchUserTestBase
 {
-    private readonly IUsernameUniquenessChecker _uniqueness = Substitute.For<IUsernameUniquenessChecker>();
-    private readonly IUserRepository _users = Substitute.For<IUserRepository>();
-    private readonly IImageProcessor _images = Substitute.For<IImageProcessor>();
-
-    private PatchUserCommandValidator Validator(ReservedUsernames? reserved = null) =>
-        new(reserved ?? ReservedUsernames.Default, _uniqueness, Clock(), _users, MediaUrls(), _images);
-
     private async Task<IReadOnlyList<(string Field, string Code)>> Failures(PatchUserCommand command, ReservedUsernames? reserved = null)
     {
         var result = await Validator(reserved).ValidateAsync(command);
@@ -31,11 +24,11 @@ public class PatchUserCommandValidatorTests
     }
 
     private void StoredAlice(string username = "alice", string? avatar = null, string? cover = null) =>
-        _users.GetStoredKeysAsync(AliceId, Arg.Any<CancellationToken>())
+        Users.GetStoredKeysAsync(AliceId, Arg.Any<CancellationToken>())
             .Returns(new StoredUserKeys(Username.FromStored(username), avatar, cover));
 
     private void Taken(bool taken = true) =>
-        _uniqueness.IsTakenByAnotherUserAsync(Arg.Any<Username>(), Arg.Any<long>(), Arg.Any<CancellationToken>()).Returns(taken);
+        Uniqueness.IsTakenByAnotherUserAsync(Arg.Any<Username>(), Arg.Any<long>(), Arg.Any<CancellationToken>()).Returns(taken);
 
     [Fact]
     public async Task A_valid_command_has_no_failures()
@@ -61,9 +54,9 @@ public class PatchUserCommandValidatorTests
     {
         Assert.Empty(await Failures(new PatchUserCommand(AliceId, ProfilePatch.Empty)));
 
-        Assert.Empty(_users.ReceivedCalls());
-        Assert.Empty(_uniqueness.ReceivedCalls());
-        Assert.Empty(_images.ReceivedCalls());
+        Assert.Empty(Users.ReceivedCalls());
+        Assert.Empty(Uniqueness.ReceivedCalls());
+        Assert.Empty(Images.ReceivedCalls());
     }
 
     [Fact]
@@ -89,7 +82,7 @@ public class PatchUserCommandValidatorTests
     public async Task Every_broken_field_is_reported_once_in_field_order()
     {
         StoredAlice(avatar: "avatars/a.jpg");
-        _images.InspectAsync(Arg.Any<ImageUpload>(), ImageKind.Cover, Arg.Any<CancellationToken>())
+        Images.InspectAsync(Arg.Any<ImageUpload>(), ImageKind.Cover, Arg.Any<CancellationToken>())
             .Returns(ImageRules.TooManyBytes(5 * 1024 * 1024));
 
         // Sent in reverse order: the order of the errors is the order of the fields, not of the body.
@@ -169,7 +162,7 @@ public class PatchUserCommandValidatorTests
     {
         Assert.Equal([(UserFields.Username, code)], await Failures(Command(("username", username))));
 
-        await _uniqueness.DidNotReceiveWithAnyArgs().IsTakenByAnotherUserAsync(default!, default, default);
+        await Uniqueness.DidNotReceiveWithAnyArgs().IsTakenByAnotherUserAsync(default!, default, default);
     }
 
     [Fact]
@@ -188,7 +181,7 @@ public class PatchUserCommandValidatorTests
     [Fact]
     public async Task A_username_taken_by_another_user_is_reported_as_unique()
     {
-        _uniqueness.IsTakenByAnotherUserAsync(Arg.Is<Username>(u => u.Normalized == "bob"), AliceId, Arg.Any<CancellationToken>())
+        Uniqueness.IsTakenByAnotherUserAsync(Arg.Is<Username>(u => u.Normalized == "bob"), AliceId, Arg.Any<CancellationToken>())
             .Returns(true);
 
         var result = await Validator().ValidateAsync(Command(("username", "  BOB ")));
@@ -206,9 +199,9 @@ public class PatchUserCommandValidatorTests
 
         await Validator().ValidateAsync(Command(("username", " bob ")), cancellation.Token);
 
-        await _uniqueness.Received(1).IsTakenByAnotherUserAsync(
+        await Uniqueness.Received(1).IsTakenByAnotherUserAsync(
             Arg.Is<Username>(u => u.Value == "bob"), AliceId, cancellation.Token);
-        Assert.Single(_uniqueness.ReceivedCalls());
+        Assert.Single(Uniqueness.ReceivedCalls());
     }
 
     [Fact]
@@ -216,8 +209,8 @@ public class PatchUserCommandValidatorTests
     {
         await Validator().ValidateAsync(Command(("username", "bob"), ("bio", "x"), ("date_of_birth", "1990-05-04")));
 
-        await _users.DidNotReceiveWithAnyArgs().GetStoredKeysAsync(default, default);
-        Assert.Single(_uniqueness.ReceivedCalls());
+        await Users.DidNotReceiveWithAnyArgs().GetStoredKeysAsync(default, default);
+        Assert.Single(Uniqueness.ReceivedCalls());
     }
 
     [Fact]
@@ -226,7 +219,7 @@ public class PatchUserCommandValidatorTests
         // The checker leaves the patched user out, so Alice renaming herself "Alice" is not taken.
         Assert.Empty(await Failures(Command(("username", "Alice"))));
 
-        await _uniqueness.Received(1).IsTakenByAnotherUserAsync(Arg.Is<Username>(u => u.Value == "Alice"), AliceId, Arg.Any<CancellationToken>());
+        await Uniqueness.Received(1).IsTakenByAnotherUserAsync(Arg.Is<Username>(u => u.Value == "Alice"), AliceId, Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -350,13 +343,13 @@ public class PatchUserCommandValidatorTests
     }
 
     [Fact]
-    public async Task A_reserved_name_the_user_holds_is_still_checked_for_uniqueness_once()
+    public async Task A_reserved_name_the_user_holds_is_still_checked_forUniqueness_once()
     {
         StoredAlice(username: "admin");
         Taken();
 
         Assert.Equal([(UserFields.Username, RuleCodes.Unique)], await Failures(Command(("username", "Admin"))));
-        Assert.Single(_uniqueness.ReceivedCalls());
+        Assert.Single(Uniqueness.ReceivedCalls());
     }
 
     [Fact]
@@ -365,7 +358,7 @@ public class PatchUserCommandValidatorTests
         StoredAlice();
 
         Assert.Equal([(UserFields.Username, RuleCodes.Reserved)], await Failures(Command(("username", "admin"))));
-        await _uniqueness.DidNotReceiveWithAnyArgs().IsTakenByAnotherUserAsync(default!, default, default);
+        await Uniqueness.DidNotReceiveWithAnyArgs().IsTakenByAnotherUserAsync(default!, default, default);
     }
 
     [Fact]
@@ -376,7 +369,7 @@ public class PatchUserCommandValidatorTests
         Assert.Empty(await Failures(Command(
             ("username", "admin"), ("avatar", MediaBase + "avatars/a.jpg"), ("cover", MediaBase + "covers/c.jpg"))));
 
-        await _users.Received(1).GetStoredKeysAsync(AliceId, Arg.Any<CancellationToken>());
+        await Users.Received(1).GetStoredKeysAsync(AliceId, Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -400,7 +393,7 @@ public class PatchUserCommandValidatorTests
         StoredAlice(avatar: AvatarKey, cover: CoverKey);
 
         Assert.Equal([(UserFields.Avatar, RuleCodes.Invalid)], await Failures(Command(("avatar", avatar))));
-        await _images.DidNotReceiveWithAnyArgs().InspectAsync(default!, default, default);
+        await Images.DidNotReceiveWithAnyArgs().InspectAsync(default!, default, default);
     }
 
     [Fact]
@@ -442,22 +435,22 @@ public class PatchUserCommandValidatorTests
     {
         using var cancellation = new CancellationTokenSource();
         var upload = ImageUpload.FromBytes([1, 2, 3]);
-        _images.InspectAsync(upload, ImageKind.Avatar, cancellation.Token).Returns(ImageRules.TooManyPixels(20_000, 20_000));
+        Images.InspectAsync(upload, ImageKind.Avatar, cancellation.Token).Returns(ImageRules.TooManyPixels(20_000, 20_000));
         var command = Command([("avatar", upload)], ("bio", "x"));
 
         var result = await Validator().ValidateAsync(command, cancellation.Token);
 
         var failure = Assert.Single(result.Errors);
         Assert.Equal((UserFields.Avatar, ImageRules.ImageTooLarge), (failure.PropertyName, failure.ErrorCode));
-        await _images.Received(1).InspectAsync(upload, ImageKind.Avatar, cancellation.Token);
-        await _images.DidNotReceiveWithAnyArgs().ProcessAsync(default!, default, default);
+        await Images.Received(1).InspectAsync(upload, ImageKind.Avatar, cancellation.Token);
+        await Images.DidNotReceiveWithAnyArgs().ProcessAsync(default!, default, default);
     }
 
     [Fact]
     public async Task Base64_is_inspected_as_its_decoded_bytes_under_its_own_field()
     {
         byte[]? inspected = null;
-        _images.InspectAsync(Arg.Any<ImageUpload>(), ImageKind.Cover, Arg.Any<CancellationToken>()).Returns(async call =>
+        Images.InspectAsync(Arg.Any<ImageUpload>(), ImageKind.Cover, Arg.Any<CancellationToken>()).Returns(async call =>
         {
             inspected = await call.Arg<ImageUpload>().ReadAllBytesAsync(CancellationToken.None);
             return (RuleViolation?)ImageRules.NotAnImage("not an image format");
@@ -480,7 +473,7 @@ public class PatchUserCommandValidatorTests
     {
         Assert.Equal([(UserFields.AvatarBase64, ImageRules.InvalidImage)], await Failures(Command(("avatar_base64", text))));
 
-        await _images.DidNotReceiveWithAnyArgs().InspectAsync(default!, default, default);
+        await Images.DidNotReceiveWithAnyArgs().InspectAsync(default!, default, default);
     }
 
     [Fact]
@@ -490,7 +483,7 @@ public class PatchUserCommandValidatorTests
             [(UserFields.CoverBase64, RuleCodes.Invalid)],
             await Failures(Command([("cover", ImageUpload.FromBytes([1]))], ("cover_base64", "image/png;base64,AAEC"))));
 
-        await _images.DidNotReceiveWithAnyArgs().InspectAsync(default!, default, default);
+        await Images.DidNotReceiveWithAnyArgs().InspectAsync(default!, default, default);
     }
 
     [Fact]
@@ -498,7 +491,7 @@ public class PatchUserCommandValidatorTests
     {
         Assert.Empty(await Failures(Command(("avatar", ""), ("cover_base64", null))));
 
-        Assert.Empty(_images.ReceivedCalls());
-        Assert.Empty(_users.ReceivedCalls());
+        Assert.Empty(Images.ReceivedCalls());
+        Assert.Empty(Users.ReceivedCalls());
     }
 }

@@ -8,6 +8,7 @@ using CleanUser.Domain.Users;
 using FluentValidation;
 using NSubstitute;
 using static CleanUser.Application.UnitTests.Support.TestDoubles;
+using Full = CleanUser.Tests.Support.UserBuilder.Full;
 
 namespace CleanUser.Application.UnitTests.Users.Commands;
 
@@ -16,29 +17,18 @@ namespace CleanUser.Application.UnitTests.Users.Commands;
 /// joins them, with the ports substituted: the body is parsed once, each rule is asked once, and what the ports see
 /// per request is counted here.
 /// </summary>
-public class PatchUserWritePathTests
+public class PatchUserWritePathTests : PatchUserTestBase
 {
-    private readonly IUserRepository _users = Substitute.For<IUserRepository>();
-    private readonly IUsernameUniquenessChecker _uniqueness = Substitute.For<IUsernameUniquenessChecker>();
-    private readonly IUnitOfWork _unitOfWork = Substitute.For<IUnitOfWork>();
-    private readonly IImageProcessor _images = Substitute.For<IImageProcessor>();
-    private readonly IMediaUrls _mediaUrls = MediaUrls();
-    private readonly User _alice = FilledInAlice();
-
     public PatchUserWritePathTests()
     {
-        _users.GetByIdAsync(AliceId, Arg.Any<CancellationToken>()).Returns(Task.FromResult<User?>(_alice));
-        _users.GetStoredKeysAsync(AliceId, Arg.Any<CancellationToken>())
-            .Returns(new StoredUserKeys(_alice.Username, _alice.Avatar, _alice.Cover));
+        Alice = FilledInAlice();
+        Users.GetStoredKeysAsync(AliceId, Arg.Any<CancellationToken>())
+            .Returns(new StoredUserKeys(Alice.Username, Alice.Avatar, Alice.Cover));
     }
 
-    private Task<UserDto> Send(PatchUserCommand command)
-    {
-        var validator = new PatchUserCommandValidator(ReservedUsernames.Default, _uniqueness, Clock(), _users, _mediaUrls, _images);
-        var handler = new PatchUserCommandHandler(_users, _unitOfWork, _images, Substitute.For<IMediaStorage>(), Clock(), Mapper(_mediaUrls));
-        return new ValidationBehavior<PatchUserCommand, UserDto>([validator])
-            .Handle(command, CancellationToken.None, () => handler.Handle(command, CancellationToken.None));
-    }
+    private Task<UserDto> Send(PatchUserCommand command) =>
+        new ValidationBehavior<PatchUserCommand, UserDto>([Validator()])
+            .Handle(command, CancellationToken.None, () => Handler().Handle(command, CancellationToken.None));
 
     private async Task<(string Field, string Code)> Refused(PatchUserCommand command)
     {
@@ -49,8 +39,8 @@ public class PatchUserWritePathTests
 
     private void AssertNothingLoadedOrSaved()
     {
-        _ = _users.DidNotReceiveWithAnyArgs().GetByIdAsync(default, default);
-        _ = _unitOfWork.DidNotReceiveWithAnyArgs().SaveChangesAsync(default);
+        _ = Users.DidNotReceiveWithAnyArgs().GetByIdAsync(default, default);
+        _ = UnitOfWork.DidNotReceiveWithAnyArgs().SaveChangesAsync(default);
     }
 
     [Fact]
@@ -59,34 +49,34 @@ public class PatchUserWritePathTests
         var dto = await Send(Command(("username", "bob")));
 
         Assert.Equal("bob", dto.Username);
-        await _uniqueness.Received(1).IsTakenByAnotherUserAsync(Arg.Is<Username>(u => u.Value == "bob"), AliceId, Arg.Any<CancellationToken>());
-        Assert.Single(_uniqueness.ReceivedCalls());
-        await _users.DidNotReceiveWithAnyArgs().GetStoredKeysAsync(default, default);
-        await _users.Received(1).GetByIdAsync(AliceId, Arg.Any<CancellationToken>());
+        await Uniqueness.Received(1).IsTakenByAnotherUserAsync(Arg.Is<Username>(u => u.Value == "bob"), AliceId, Arg.Any<CancellationToken>());
+        Assert.Single(Uniqueness.ReceivedCalls());
+        await Users.DidNotReceiveWithAnyArgs().GetStoredKeysAsync(default, default);
+        await Users.Received(1).GetByIdAsync(AliceId, Arg.Any<CancellationToken>());
     }
 
     [Fact]
     public async Task A_reserved_name_the_user_holds_reads_the_stored_user_once_and_asks_the_checker_once()
     {
-        _alice.ChangeUsername(Username.FromStored("admin"));
-        _users.GetStoredKeysAsync(AliceId, Arg.Any<CancellationToken>()).Returns(new StoredUserKeys(Username.FromStored("admin"), null, null));
+        Alice.ChangeUsername(Username.FromStored("admin"));
+        Users.GetStoredKeysAsync(AliceId, Arg.Any<CancellationToken>()).Returns(new StoredUserKeys(Username.FromStored("admin"), null, null));
 
         var dto = await Send(Command(("username", "Admin")));
 
         Assert.Equal("Admin", dto.Username);
-        await _users.Received(1).GetStoredKeysAsync(AliceId, Arg.Any<CancellationToken>());
-        Assert.Single(_uniqueness.ReceivedCalls());
+        await Users.Received(1).GetStoredKeysAsync(AliceId, Arg.Any<CancellationToken>());
+        Assert.Single(Uniqueness.ReceivedCalls());
     }
 
     [Fact]
     public async Task A_taken_username_fails_before_the_user_is_loaded()
     {
-        _uniqueness.IsTakenByAnotherUserAsync(Arg.Any<Username>(), Arg.Any<long>(), Arg.Any<CancellationToken>()).Returns(true);
+        Uniqueness.IsTakenByAnotherUserAsync(Arg.Any<Username>(), Arg.Any<long>(), Arg.Any<CancellationToken>()).Returns(true);
 
         Assert.Equal((UserFields.Username, RuleCodes.Unique), await Refused(Command(("username", "bob"))));
 
-        Assert.Single(_uniqueness.ReceivedCalls());
-        Assert.Equal("alice", _alice.Username.Value);
+        Assert.Single(Uniqueness.ReceivedCalls());
+        Assert.Equal("alice", Alice.Username.Value);
         AssertNothingLoadedOrSaved();
     }
 
@@ -99,8 +89,8 @@ public class PatchUserWritePathTests
     {
         Assert.Equal((UserFields.Username, code), await Refused(Command(("username", username))));
 
-        Assert.Equal("alice", _alice.Username.Value);
-        await _uniqueness.DidNotReceiveWithAnyArgs().IsTakenByAnotherUserAsync(default!, default, default);
+        Assert.Equal("alice", Alice.Username.Value);
+        await Uniqueness.DidNotReceiveWithAnyArgs().IsTakenByAnotherUserAsync(default!, default, default);
         AssertNothingLoadedOrSaved();
     }
 
@@ -119,7 +109,7 @@ public class PatchUserWritePathTests
 
         Assert.Equal((field, code), await Refused(command));
 
-        Assert.Equal("Alice Liddell", _alice.RealName);
+        Assert.Equal(Full.RealName, Alice.RealName);
         AssertNothingLoadedOrSaved();
     }
 
@@ -127,11 +117,11 @@ public class PatchUserWritePathTests
     public async Task Today_comes_from_the_clock()
     {
         Assert.Equal((UserFields.DateOfBirth, RuleCodes.Invalid), await Refused(Command(("date_of_birth", "2025-06-08"))));
-        Assert.Equal(new DateOnly(1990, 5, 4), _alice.DateOfBirth);
+        Assert.Equal(Full.DateOfBirth, Alice.DateOfBirth);
 
         await Send(Command(("date_of_birth", "2025-06-07")));
 
-        Assert.Equal(Today, _alice.DateOfBirth);
+        Assert.Equal(Today, Alice.DateOfBirth);
     }
 
     [Theory]
@@ -142,8 +132,8 @@ public class PatchUserWritePathTests
     {
         Assert.Equal((field, RuleCodes.Invalid), await Refused(Command((field, text), ("bio", "Changed"))));
 
-        Assert.Equal((AvatarKey, CoverKey, "Curious."), (_alice.Avatar, _alice.Cover, _alice.Bio));
-        Assert.Empty(_alice.DomainEvents);
+        Assert.Equal((AvatarKey, CoverKey, Full.Bio), (Alice.Avatar, Alice.Cover, Alice.Bio));
+        Assert.Empty(Alice.DomainEvents);
         AssertNothingLoadedOrSaved();
     }
 
@@ -157,10 +147,10 @@ public class PatchUserWritePathTests
         });
 
         Assert.Equal("Edited", dto.Bio);
-        Assert.Equal((AvatarKey, CoverKey), (_alice.Avatar, _alice.Cover));
-        Assert.Empty(_alice.DomainEvents);
-        Assert.Single(_uniqueness.ReceivedCalls());
-        await _users.Received(1).GetStoredKeysAsync(AliceId, Arg.Any<CancellationToken>());
-        await _users.Received(1).GetByIdAsync(AliceId, Arg.Any<CancellationToken>());
+        Assert.Equal((AvatarKey, CoverKey), (Alice.Avatar, Alice.Cover));
+        Assert.Empty(Alice.DomainEvents);
+        Assert.Single(Uniqueness.ReceivedCalls());
+        await Users.Received(1).GetStoredKeysAsync(AliceId, Arg.Any<CancellationToken>());
+        await Users.Received(1).GetByIdAsync(AliceId, Arg.Any<CancellationToken>());
     }
 }

@@ -1,0 +1,42 @@
+using CleanUser.Application.Common.Interfaces;
+using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.Domain.Users;
+using NSubstitute;
+
+namespace CleanUser.Application.UnitTests.Support;
+
+/// <summary>
+/// The ports of a profile change, substituted, around one user: the repository finds <see cref="Alice"/> under
+/// <see cref="TestDoubles.AliceId"/>, the media URLs are <see cref="TestDoubles.MediaUrls"/>, the clock says
+/// <see cref="TestDoubles.Now"/>, and every other port answers its defaults until a test says otherwise. The real
+/// validator and handler are built over them.
+/// </summary>
+public abstract class PatchUserTestBase
+{
+    protected PatchUserTestBase() =>
+        Users.GetByIdAsync(TestDoubles.AliceId, Arg.Any<CancellationToken>()).Returns(_ => Task.FromResult<User?>(Alice));
+
+    protected IUserRepository Users { get; } = Substitute.For<IUserRepository>();
+
+    protected IUsernameUniquenessChecker Uniqueness { get; } = Substitute.For<IUsernameUniquenessChecker>();
+
+    protected IUnitOfWork UnitOfWork { get; } = Substitute.For<IUnitOfWork>();
+
+    protected IImageProcessor Images { get; } = Substitute.For<IImageProcessor>();
+
+    protected IMediaStorage Storage { get; } = Substitute.For<IMediaStorage>();
+
+    protected IMediaUrls MediaUrls { get; } = TestDoubles.MediaUrls();
+
+    /// <summary>The user the repository finds: Alice just registered, unless a test gives another before it acts.</summary>
+    protected User Alice { get; set; } = TestDoubles.Alice();
+
+    protected PatchUserCommandValidator Validator(ReservedUsernames? reserved = null) =>
+        new(reserved ?? ReservedUsernames.Default, Uniqueness, TestDoubles.Clock(), Users, MediaUrls, Images);
+
+    protected PatchUserCommandHandler Handler() =>
+        new(Users, UnitOfWork, Images, Storage, TestDoubles.Clock(), TestDoubles.Mapper(MediaUrls));
+
+    /// <summary>Nothing was written: the unit of work was never asked to save.</summary>
+    protected void AssertNothingSaved() => UnitOfWork.DidNotReceiveWithAnyArgs().SaveChangesAsync(default);
+}
