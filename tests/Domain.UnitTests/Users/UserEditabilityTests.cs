@@ -6,13 +6,49 @@ namespace CleanUser.Domain.UnitTests.Users;
 
 public class UserEditabilityTests
 {
-    public static TheoryData<string> MutatingMethods => new()
-    {
+    private static readonly string[] Methods =
+    [
         nameof(User.ChangeUsername),
         nameof(User.UpdateProfile),
         nameof(User.ChangeAvatar),
         nameof(User.ChangeCover),
-    };
+    ];
+
+    public static TheoryData<string> MutatingMethods => new(Methods);
+
+    /// <summary>Every account that may not be edited, with every mutation and the code it is refused with.</summary>
+    public static TheoryData<string, string, string> NotEditableAccountsAndMutations
+    {
+        get
+        {
+            var data = new TheoryData<string, string, string>();
+            foreach (var (account, code) in new[]
+            {
+                ("blocked", RuleCodes.AccountBlocked),
+                ("deleted", RuleCodes.AccountDeleted),
+                ("blocked and deleted", RuleCodes.AccountDeleted), // deleted is the reason given
+            })
+            {
+                foreach (var method in Methods)
+                {
+                    data.Add(account, method, code);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    private static User Account(string account)
+    {
+        var user = account == "blocked" ? TestUsers.Blocked() : TestUsers.Deleted();
+        if (account == "blocked and deleted")
+        {
+            user.Block();
+        }
+
+        return user;
+    }
 
     private static void Mutate(User user, string method)
     {
@@ -40,39 +76,15 @@ public class UserEditabilityTests
         user.DomainEvents.Count == 0;
 
     [Theory]
-    [MemberData(nameof(MutatingMethods))]
-    public void A_blocked_user_cannot_be_edited(string method)
+    [MemberData(nameof(NotEditableAccountsAndMutations))]
+    public void A_blocked_or_deleted_user_cannot_be_edited_and_stays_as_it_was(string account, string method, string code)
     {
-        var user = TestUsers.Blocked();
+        var user = Account(account);
 
         var exception = Assert.Throws<AccountNotEditableException>(() => Mutate(user, method));
 
-        Assert.Equal(RuleCodes.AccountBlocked, exception.Violation.Code);
+        Assert.Equal(code, exception.Violation.Code);
         Assert.True(IsUnchanged(user));
-    }
-
-    [Theory]
-    [MemberData(nameof(MutatingMethods))]
-    public void A_deleted_user_cannot_be_edited(string method)
-    {
-        var user = TestUsers.Deleted();
-
-        var exception = Assert.Throws<AccountNotEditableException>(() => Mutate(user, method));
-
-        Assert.Equal(RuleCodes.AccountDeleted, exception.Violation.Code);
-        Assert.True(IsUnchanged(user));
-    }
-
-    [Theory]
-    [MemberData(nameof(MutatingMethods))]
-    public void A_user_both_blocked_and_deleted_is_reported_as_deleted(string method)
-    {
-        var user = TestUsers.Deleted();
-        user.Block();
-
-        var exception = Assert.Throws<AccountNotEditableException>(() => Mutate(user, method));
-
-        Assert.Equal(RuleCodes.AccountDeleted, exception.Violation.Code);
     }
 
     [Fact]

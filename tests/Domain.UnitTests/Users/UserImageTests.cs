@@ -1,3 +1,4 @@
+using CleanUser.Domain.Common;
 using CleanUser.Domain.UnitTests.Fakes;
 using CleanUser.Domain.Users;
 using CleanUser.Domain.Users.Events;
@@ -8,130 +9,94 @@ public class UserImageTests
 {
     private static readonly DateTimeOffset Later = TestUsers.Now.AddMinutes(5);
 
-    [Fact]
-    public void Setting_a_first_avatar_raises_one_avatar_changed_event()
+    /// <summary>The two images, which follow the same rules: the storage key of a new image is <c>{image}s/…</c>.</summary>
+    public static TheoryData<string> Images => new() { "avatar", "cover" };
+
+    private static void Change(User user, string image, string? key, DateTimeOffset now)
     {
-        var user = TestUsers.Alice();
-
-        user.ChangeAvatar("avatars/new.jpg", TestUsers.Now);
-
-        Assert.Equal("avatars/new.jpg", user.Avatar);
-        var raised = Assert.IsType<UserAvatarChanged>(Assert.Single(user.DomainEvents));
-        Assert.Equal(new UserAvatarChanged(user.Id, null, "avatars/new.jpg", TestUsers.Now), raised);
+        if (image == "avatar")
+        {
+            user.ChangeAvatar(key, now);
+        }
+        else
+        {
+            user.ChangeCover(key, now);
+        }
     }
 
-    [Fact]
-    public void Replacing_the_avatar_raises_an_event_with_the_old_and_new_keys()
+    private static string? Current(User user, string image) => image == "avatar" ? user.Avatar : user.Cover;
+
+    private static IDomainEvent Changed(User user, string image, string? oldKey, string? newKey, DateTimeOffset at) =>
+        image == "avatar"
+            ? new UserAvatarChanged(user.Id, oldKey, newKey, at)
+            : new UserCoverChanged(user.Id, oldKey, newKey, at);
+
+    /// <summary>Alice with this image set to <c>{image}s/old.jpg</c> and no pending events.</summary>
+    private static User WithOld(string image)
     {
         var user = TestUsers.Alice();
-        user.ChangeAvatar("avatars/old.jpg", TestUsers.Now);
+        Change(user, image, $"{image}s/old.jpg", TestUsers.Now);
         user.ClearDomainEvents();
-
-        user.ChangeAvatar("avatars/new.png", Later);
-
-        var raised = Assert.IsType<UserAvatarChanged>(Assert.Single(user.DomainEvents));
-        Assert.Equal(user.Id, raised.UserId);
-        Assert.Equal("avatars/old.jpg", raised.OldAvatar);
-        Assert.Equal("avatars/new.png", raised.NewAvatar);
-        Assert.Equal(Later, raised.OccurredAt);
+        return user;
     }
 
-    [Fact]
-    public void Removing_the_avatar_raises_an_event()
+    [Theory]
+    [MemberData(nameof(Images))]
+    public void Setting_a_first_image_raises_one_changed_event(string image)
     {
         var user = TestUsers.Alice();
-        user.ChangeAvatar("avatars/old.jpg", TestUsers.Now);
-        user.ClearDomainEvents();
 
-        user.ChangeAvatar(null, Later);
+        Change(user, image, $"{image}s/new.jpg", TestUsers.Now);
 
-        Assert.Null(user.Avatar);
-        Assert.Equal(new UserAvatarChanged(user.Id, "avatars/old.jpg", null, Later), Assert.Single(user.DomainEvents));
+        Assert.Equal($"{image}s/new.jpg", Current(user, image));
+        Assert.Equal(Changed(user, image, null, $"{image}s/new.jpg", TestUsers.Now), Assert.Single(user.DomainEvents));
     }
 
-    [Fact]
-    public void Setting_the_same_avatar_again_raises_nothing()
+    [Theory]
+    [MemberData(nameof(Images))]
+    public void Replacing_an_image_raises_an_event_with_the_old_and_new_keys(string image)
     {
-        var user = TestUsers.Alice();
-        user.ChangeAvatar("avatars/same.jpg", TestUsers.Now);
-        user.ClearDomainEvents();
+        var user = WithOld(image);
 
-        user.ChangeAvatar("avatars/same.jpg", Later);
+        Change(user, image, $"{image}s/new.png", Later);
 
-        Assert.Equal("avatars/same.jpg", user.Avatar);
+        Assert.Equal($"{image}s/new.png", Current(user, image));
+        Assert.Equal(Changed(user, image, $"{image}s/old.jpg", $"{image}s/new.png", Later), Assert.Single(user.DomainEvents));
+    }
+
+    [Theory]
+    [MemberData(nameof(Images))]
+    public void Removing_an_image_raises_an_event(string image)
+    {
+        var user = WithOld(image);
+
+        Change(user, image, null, Later);
+
+        Assert.Null(Current(user, image));
+        Assert.Equal(Changed(user, image, $"{image}s/old.jpg", null, Later), Assert.Single(user.DomainEvents));
+    }
+
+    [Theory]
+    [MemberData(nameof(Images))]
+    public void Setting_the_same_image_again_raises_nothing(string image)
+    {
+        var user = WithOld(image);
+
+        Change(user, image, $"{image}s/old.jpg", Later);
+
+        Assert.Equal($"{image}s/old.jpg", Current(user, image));
         Assert.Empty(user.DomainEvents);
     }
 
-    [Fact]
-    public void Removing_an_avatar_that_is_not_there_raises_nothing()
+    [Theory]
+    [MemberData(nameof(Images))]
+    public void Removing_an_image_that_is_not_there_raises_nothing(string image)
     {
         var user = TestUsers.Alice();
 
-        user.ChangeAvatar(null, TestUsers.Now);
+        Change(user, image, null, TestUsers.Now);
 
-        Assert.Null(user.Avatar);
-        Assert.Empty(user.DomainEvents);
-    }
-
-    [Fact]
-    public void Setting_a_first_cover_raises_one_cover_changed_event()
-    {
-        var user = TestUsers.Alice();
-
-        user.ChangeCover("covers/new.jpg", TestUsers.Now);
-
-        Assert.Equal("covers/new.jpg", user.Cover);
-        Assert.Equal(new UserCoverChanged(user.Id, null, "covers/new.jpg", TestUsers.Now), Assert.Single(user.DomainEvents));
-    }
-
-    [Fact]
-    public void Replacing_the_cover_raises_an_event_with_the_old_and_new_keys()
-    {
-        var user = TestUsers.Alice();
-        user.ChangeCover("covers/old.jpg", TestUsers.Now);
-        user.ClearDomainEvents();
-
-        user.ChangeCover("covers/new.png", Later);
-
-        var raised = Assert.IsType<UserCoverChanged>(Assert.Single(user.DomainEvents));
-        Assert.Equal(user.Id, raised.UserId);
-        Assert.Equal("covers/old.jpg", raised.OldCover);
-        Assert.Equal("covers/new.png", raised.NewCover);
-        Assert.Equal(Later, raised.OccurredAt);
-    }
-
-    [Fact]
-    public void Removing_the_cover_raises_an_event()
-    {
-        var user = TestUsers.Alice();
-        user.ChangeCover("covers/old.jpg", TestUsers.Now);
-        user.ClearDomainEvents();
-
-        user.ChangeCover(null, Later);
-
-        Assert.Null(user.Cover);
-        Assert.Equal(new UserCoverChanged(user.Id, "covers/old.jpg", null, Later), Assert.Single(user.DomainEvents));
-    }
-
-    [Fact]
-    public void Setting_the_same_cover_again_raises_nothing()
-    {
-        var user = TestUsers.Alice();
-        user.ChangeCover("covers/same.jpg", TestUsers.Now);
-        user.ClearDomainEvents();
-
-        user.ChangeCover("covers/same.jpg", Later);
-
-        Assert.Empty(user.DomainEvents);
-    }
-
-    [Fact]
-    public void Removing_a_cover_that_is_not_there_raises_nothing()
-    {
-        var user = TestUsers.Alice();
-
-        user.ChangeCover(null, TestUsers.Now);
-
+        Assert.Null(Current(user, image));
         Assert.Empty(user.DomainEvents);
     }
 
@@ -170,7 +135,7 @@ public class UserImageTests
         var user = TestUsers.Alice();
         user.ChangeAvatar("avatars/a.jpg", TestUsers.Now);
 
-        var events = Assert.IsAssignableFrom<ICollection<CleanUser.Domain.Common.IDomainEvent>>(user.DomainEvents);
+        var events = Assert.IsAssignableFrom<ICollection<IDomainEvent>>(user.DomainEvents);
 
         Assert.True(events.IsReadOnly);
     }

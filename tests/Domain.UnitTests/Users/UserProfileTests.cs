@@ -1,6 +1,8 @@
 using CleanUser.Domain.Common;
 using CleanUser.Domain.UnitTests.Fakes;
 using CleanUser.Domain.Users;
+using CleanUser.Tests.Support;
+using Full = CleanUser.Tests.Support.UserBuilder.Full;
 
 namespace CleanUser.Domain.UnitTests.Users;
 
@@ -11,8 +13,6 @@ namespace CleanUser.Domain.UnitTests.Users;
 /// </summary>
 public class UserProfileTests
 {
-    private static readonly GeoPoint Milan = TestProfiles.Milan;
-
     /// <summary>The wire names of the five text fields (docs/api.md#fields).</summary>
     private static readonly string[] TextFieldNames = ["real_name", "bio", "location", "description", "website"];
 
@@ -66,19 +66,6 @@ public class UserProfileTests
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 
-    private static void AssertFilledIn(User user)
-    {
-        Assert.Equal("Alice Liddell", user.RealName);
-        Assert.Equal("Curious.", user.Bio);
-        Assert.Equal("Milan", user.Location);
-        Assert.Equal(Milan, user.LocationLatLng);
-        Assert.Equal(Milan, user.PositionLatLng);
-        Assert.Equal(TestProfiles.Birthday, user.DateOfBirth);
-        Assert.Equal("Explorer", user.Description);
-        Assert.Equal(Gender.Female, user.Gender);
-        Assert.Equal("https://alice.example", user.Website);
-    }
-
     [Fact]
     public void A_registered_user_has_the_default_profile()
     {
@@ -108,9 +95,17 @@ public class UserProfileTests
     {
         var user = TestUsers.Alice();
 
-        user.UpdateProfile(TestProfiles.FilledIn);
+        user.UpdateProfile(Full.Profile);
 
-        AssertFilledIn(user);
+        Assert.Equal(Full.RealName, user.RealName);
+        Assert.Equal(Full.Bio, user.Bio);
+        Assert.Equal(Full.Location, user.Location);
+        Assert.Equal(Full.LocationLatLng, user.LocationLatLng?.ToString());
+        Assert.Equal(Full.PositionLatLng, user.PositionLatLng?.ToString());
+        Assert.Equal(Full.DateOfBirth, user.DateOfBirth);
+        Assert.Equal(Full.Description, user.Description);
+        Assert.Equal(Full.Gender, user.Gender);
+        Assert.Equal(Full.Website, user.Website);
     }
 
     [Fact]
@@ -132,46 +127,33 @@ public class UserProfileTests
     public void Absent_fields_keep_their_values()
     {
         var user = TestUsers.FilledInAlice();
+        var before = UserSnapshot.Of(user);
 
         user.UpdateProfile(new ProfileChanges { Bio = User.BioRule.Create("Changed.") });
 
-        Assert.Equal("Changed.", user.Bio);
-        Assert.Equal("Alice Liddell", user.RealName);
-        Assert.Equal("Milan", user.Location);
-        Assert.Equal(Milan, user.LocationLatLng);
-        Assert.Equal(Milan, user.PositionLatLng);
-        Assert.Equal(TestProfiles.Birthday, user.DateOfBirth);
-        Assert.Equal("Explorer", user.Description);
-        Assert.Equal(Gender.Female, user.Gender);
-        Assert.Equal("https://alice.example", user.Website);
+        Assert.Equal(before with { Bio = "Changed." }, UserSnapshot.Of(user));
     }
 
     [Fact]
     public void An_empty_change_set_changes_nothing()
     {
         var user = TestUsers.FilledInAlice();
+        var before = UserSnapshot.Of(user);
 
         user.UpdateProfile(new ProfileChanges());
 
-        AssertFilledIn(user);
+        Assert.Equal(before, UserSnapshot.Of(user));
     }
 
     [Fact]
     public void Null_and_empty_values_reset_every_field_to_its_default()
     {
         var user = TestUsers.FilledInAlice();
+        var before = UserSnapshot.Of(user);
 
         user.UpdateProfile(TestProfiles.Reset);
 
-        Assert.Equal(string.Empty, user.RealName);
-        Assert.Equal(string.Empty, user.Bio);
-        Assert.Equal(string.Empty, user.Location);
-        Assert.Null(user.LocationLatLng);
-        Assert.Null(user.PositionLatLng);
-        Assert.Null(user.DateOfBirth);
-        Assert.Equal(string.Empty, user.Description);
-        Assert.Equal(Gender.Unspecified, user.Gender);
-        Assert.Equal(string.Empty, user.Website);
+        Assert.Equal(before.WithDefaultProfile(), UserSnapshot.Of(user));
     }
 
     [Theory]
@@ -218,7 +200,7 @@ public class UserProfileTests
         var bioForTheDescription = new ProfileChanges { Description = User.BioRule.Create("Short") };
 
         Assert.Throws<ArgumentException>(() => user.UpdateProfile(bioForTheDescription));
-        Assert.Equal("Explorer", user.Description);
+        Assert.Equal(Full.Description, user.Description);
     }
 
     [Fact]
