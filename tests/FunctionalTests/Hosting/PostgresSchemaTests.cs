@@ -1,4 +1,3 @@
-using CleanUser.Domain.Users;
 using CleanUser.Infrastructure.Persistence;
 using CleanUser.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -47,15 +46,7 @@ public sealed class PostgresSchemaTests(TestApp app) : IClassFixture<TestApp>
     public async Task A_time_with_an_offset_is_stored_as_its_instant_and_read_back_in_UTC()
     {
         var joined = new DateTimeOffset(2024, 3, 1, 12, 30, 15, TimeSpan.FromHours(2));
-        long id;
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
-            var user = User.Register(Username.FromStored(UserBuilder.UniqueName("tz")), joined);
-            db.Users.Add(user);
-            await db.SaveChangesAsync();
-            id = user.Id;
-        }
+        var id = await app.CreateUserAsync(new UserBuilder().JoinedAt(joined));
 
         var stored = (await app.ReadUserAsync(id)).DateJoined;
 

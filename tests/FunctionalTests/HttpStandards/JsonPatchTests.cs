@@ -18,6 +18,17 @@ public class JsonPatchTests(TestApp app) : IClassFixture<TestApp>
     private static Task<HttpResponseMessage> PatchAsync(HttpClient client, long id, string operations) =>
         client.PatchAsync(id, Api.Raw(operations, JsonPatch));
 
+    /// <summary>Applies the operations to a new user as its owner; the user as stored before and after.</summary>
+    private async Task<(UserSnapshot Before, UserSnapshot After)> ApplyAsync(string operations)
+    {
+        var (id, client) = await UserAsync();
+        var before = await app.ReadUserAsync(id);
+
+        await (await PatchAsync(client, id, operations)).ReadUserAsync();
+
+        return (before, await app.ReadUserAsync(id));
+    }
+
     [Fact]
     public async Task Replace_sets_a_field()
     {
@@ -33,59 +44,43 @@ public class JsonPatchTests(TestApp app) : IClassFixture<TestApp>
     [Fact]
     public async Task Add_on_an_existing_field_sets_it()
     {
-        var (id, client) = await UserAsync();
+        var (before, after) = await ApplyAsync("""[{"op":"add","path":"/description","value":"First programmer"}]""");
 
-        await (await PatchAsync(client, id, """[{"op":"add","path":"/description","value":"First programmer"}]""")).ReadUserAsync();
-
-        Assert.Equal("First programmer", (await app.ReadUserAsync(id)).Description);
+        Assert.Equal(before.Written() with { Description = "First programmer" }, after);
     }
 
     [Fact]
     public async Task Remove_resets_a_field_to_its_default()
     {
-        var (id, client) = await UserAsync();
+        var (before, after) = await ApplyAsync("""[{"op":"remove","path":"/website"},{"op":"remove","path":"/gender"}]""");
 
-        await (await PatchAsync(client, id, """[{"op":"remove","path":"/website"},{"op":"remove","path":"/gender"}]""")).ReadUserAsync();
-
-        var stored = await app.ReadUserAsync(id);
-        Assert.Equal("", stored.Website);
-        Assert.Equal(Domain.Users.Gender.Unspecified, stored.Gender);
+        Assert.Equal(before.Written() with { Website = "", Gender = Domain.Users.Gender.Unspecified }, after);
     }
 
     [Fact]
     public async Task Copy_duplicates_a_value_and_keeps_the_source()
     {
-        var (id, client) = await UserAsync();
+        var (before, after) = await ApplyAsync("""[{"op":"copy","from":"/real_name","path":"/location"}]""");
 
-        await (await PatchAsync(client, id, """[{"op":"copy","from":"/real_name","path":"/location"}]""")).ReadUserAsync();
-
-        var stored = await app.ReadUserAsync(id);
-        Assert.Equal("Ada Lovelace", stored.Location);
-        Assert.Equal("Ada Lovelace", stored.RealName);
+        Assert.Equal(before.Written() with { Location = "Ada Lovelace" }, after);
     }
 
     [Fact]
     public async Task Move_sets_the_target_and_resets_the_source()
     {
-        var (id, client) = await UserAsync();
+        var (before, after) = await ApplyAsync("""[{"op":"move","from":"/location","path":"/description"}]""");
 
-        await (await PatchAsync(client, id, """[{"op":"move","from":"/location","path":"/description"}]""")).ReadUserAsync();
-
-        var stored = await app.ReadUserAsync(id);
-        Assert.Equal("London", stored.Description);
-        Assert.Equal("", stored.Location);
+        Assert.Equal(before.Written() with { Description = "London", Location = "" }, after);
     }
 
     [Fact]
     public async Task A_passing_test_lets_the_other_operations_apply()
     {
-        var (id, client) = await UserAsync();
-
-        await (await PatchAsync(client, id, """
+        var (before, after) = await ApplyAsync("""
             [{"op":"test","path":"/bio","value":"Counts."},{"op":"replace","path":"/bio","value":"Checked."}]
-            """)).ReadUserAsync();
+            """);
 
-        Assert.Equal("Checked.", (await app.ReadUserAsync(id)).Bio);
+        Assert.Equal(before.Written() with { Bio = "Checked." }, after);
     }
 
     [Fact]

@@ -7,6 +7,8 @@ namespace CleanUser.FunctionalTests.Security;
 /// <summary>Only a valid HS256 access token for an existing user authenticates; everything else is a 401.</summary>
 public sealed class AuthenticationTests(TestApp app) : IClassFixture<TestApp>
 {
+    private const string InvalidToken = "Bearer error=\"invalid_token\"";
+
     private const string OtherKey = "some-other-signing-key-that-is-long-enough-0123456789";
 
     public static TheoryData<string> BadTokens =>
@@ -42,20 +44,27 @@ public sealed class AuthenticationTests(TestApp app) : IClassFixture<TestApp>
         return Jwt.Hs256(claims);
     }
 
-    [Theory]
-    [MemberData(nameof(BadTokens))]
-    public async Task A_bad_token_returns_401_invalid_token_and_changes_nothing(string kind)
+    /// <summary>
+    /// A PATCH of a new user's bio sent by the client <paramref name="clientFor"/> makes for that user is a 401 with
+    /// <paramref name="code"/> and the challenge <paramref name="challenge"/>, and changes nothing.
+    /// </summary>
+    private async Task AssertPatchIsRefusedAsync(Func<long, HttpClient> clientFor, string code, string challenge)
     {
         var id = await app.CreateUserAsync();
         var before = await app.ReadUserAsync(id);
-        using var client = app.CreateClient().WithToken(BadToken(kind, id));
+        using var client = clientFor(id);
 
         using var response = await client.PatchJsonAsync(id, new { bio = "should not be stored" });
 
-        await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "authentication_failed");
-        Assert.Equal("Bearer error=\"invalid_token\"", Challenge(response));
+        await response.AssertErrorAsync(HttpStatusCode.Unauthorized, code);
+        Assert.Equal(challenge, Challenge(response));
         Assert.Equal(before, await app.ReadUserAsync(id));
     }
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public Task A_bad_token_returns_401_invalid_token_and_changes_nothing(string kind) =>
+        AssertPatchIsRefusedAsync(id => app.CreateClient().WithToken(BadToken(kind, id)), "authentication_failed", InvalidToken);
 
     [Fact]
     public async Task A_hand_made_token_with_every_claim_is_accepted()
@@ -83,18 +92,8 @@ public sealed class AuthenticationTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
-    public async Task No_credentials_returns_401_not_authenticated_with_a_bare_bearer_challenge()
-    {
-        var id = await app.CreateUserAsync();
-        var before = await app.ReadUserAsync(id);
-        using var client = app.CreateClient();
-
-        using var response = await client.PatchJsonAsync(id, new { bio = "anonymous" });
-
-        await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "not_authenticated");
-        Assert.Equal("Bearer", Challenge(response));
-        Assert.Equal(before, await app.ReadUserAsync(id));
-    }
+    public Task No_credentials_returns_401_not_authenticated_with_a_bare_bearer_challenge() =>
+        AssertPatchIsRefusedAsync(_ => app.CreateClient(), "not_authenticated", "Bearer");
 
     [Fact]
     public async Task No_credentials_is_checked_before_the_body_is_read()
@@ -122,18 +121,9 @@ public sealed class AuthenticationTests(TestApp app) : IClassFixture<TestApp>
     [InlineData("Basic", "dXNlcjpwYXNz")]
     [InlineData("Bearer", null)]
     [InlineData("JWT", "token")]
-    public async Task An_authorization_header_that_is_not_a_bearer_token_returns_401_authentication_failed(string scheme, string? parameter)
-    {
-        var id = await app.CreateUserAsync();
-        var before = await app.ReadUserAsync(id);
-        using var client = app.CreateClient().WithToken(parameter == "token" ? app.TokenFor(id) : parameter, scheme);
-
-        using var response = await client.PatchJsonAsync(id, new { bio = "nope" });
-
-        await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "authentication_failed");
-        Assert.Equal("Bearer error=\"invalid_token\"", Challenge(response));
-        Assert.Equal(before, await app.ReadUserAsync(id));
-    }
+    public Task An_authorization_header_that_is_not_a_bearer_token_returns_401_authentication_failed(string scheme, string? parameter) =>
+        AssertPatchIsRefusedAsync(
+            id => app.CreateClient().WithToken(parameter == "token" ? app.TokenFor(id) : parameter, scheme), "authentication_failed", InvalidToken);
 
     [Theory]
     [InlineData("Bearer")]
