@@ -6,6 +6,20 @@ namespace CleanUser.FunctionalTests.Security;
 /// <summary>Who may patch whom (only the owner; blocked and deleted accounts not even themselves), which paths exist, and how unusable requests are refused.</summary>
 public sealed class AccessAndRoutingTests(TestApp app) : IClassFixture<TestApp>
 {
+    /// <summary>The request <paramref name="send"/> makes as the owner of a new user is refused with this status and code, and changes nothing.</summary>
+    private async Task AssertOwnersRequestIsRefusedAsync(
+        Func<HttpClient, long, Task<HttpResponseMessage>> send, HttpStatusCode status, string code)
+    {
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
+
+        using var response = await send(client, id);
+
+        await response.AssertErrorAsync(status, code);
+        Assert.Equal(before, await app.ReadUserAsync(id));
+    }
+
     [Theory]
     [InlineData("someone else", "permission_denied")]
     [InlineData("themselves while blocked", "account_blocked")]
@@ -70,32 +84,17 @@ public sealed class AccessAndRoutingTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
-    public async Task Delete_returns_405_method_not_allowed()
-    {
-        var id = await app.CreateUserAsync();
-        var before = await app.ReadUserAsync(id);
-        using var client = app.ClientFor(id);
-
-        using var response = await client.DeleteAsync(Api.UserUri(id));
-
-        await response.AssertErrorAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
-        Assert.Equal(before, await app.ReadUserAsync(id));
-    }
+    public Task Delete_returns_405_method_not_allowed() =>
+        AssertOwnersRequestIsRefusedAsync(
+            (client, id) => client.DeleteAsync(Api.UserUri(id)), HttpStatusCode.MethodNotAllowed, "method_not_allowed");
 
     [Theory]
     [InlineData("text/plain")]
     [InlineData("application/xml")]
-    public async Task An_unsupported_content_type_with_a_body_returns_415(string contentType)
-    {
-        var id = await app.CreateUserAsync();
-        var before = await app.ReadUserAsync(id);
-        using var client = app.ClientFor(id);
-
-        using var response = await client.PatchAsync(id, Api.Raw("bio=hello", contentType));
-
-        await response.AssertErrorAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
-        Assert.Equal(before, await app.ReadUserAsync(id));
-    }
+    public Task An_unsupported_content_type_with_a_body_returns_415(string contentType) =>
+        AssertOwnersRequestIsRefusedAsync(
+            (client, id) => client.PatchAsync(id, Api.Raw("bio=hello", contentType)),
+            HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
 
     [Theory]
     [InlineData("application/json", """{"bio": "x" """)]
@@ -104,17 +103,9 @@ public sealed class AccessAndRoutingTests(TestApp app) : IClassFixture<TestApp>
     [InlineData("application/json", "\"bio\"")]
     [InlineData("application/json", "null")]
     [InlineData("application/merge-patch+json", "{bio: x}")]
-    public async Task Malformed_or_non_object_json_returns_400_parse_error(string contentType, string body)
-    {
-        var id = await app.CreateUserAsync();
-        var before = await app.ReadUserAsync(id);
-        using var client = app.ClientFor(id);
-
-        using var response = await client.PatchAsync(id, Api.Raw(body, contentType));
-
-        await response.AssertErrorAsync(HttpStatusCode.BadRequest, "parse_error");
-        Assert.Equal(before, await app.ReadUserAsync(id));
-    }
+    public Task Malformed_or_non_object_json_returns_400_parse_error(string contentType, string body) =>
+        AssertOwnersRequestIsRefusedAsync(
+            (client, id) => client.PatchAsync(id, Api.Raw(body, contentType)), HttpStatusCode.BadRequest, "parse_error");
 
     [Theory]
     [InlineData("/api/v2/user/{0}/")]
