@@ -28,11 +28,13 @@ public static class DependencyInjection
         // type, while the type here depends on the provider read later, and PostgreSQL's context shares the options of
         // CleanUserDbContext (so ConfigureDbContext<CleanUserDbContext> reaches both). What pooling saves — building a
         // context, microseconds — is small beside a command's synced commit (docs/adr/0007-sqlite-synchronous.md).
+        // The options are built once (a singleton): configuring them for every request, and EF then finding its internal
+        // services by comparing them, was a tenth of a GET's time (docs/benchmarks.md).
         services.AddDbContext<CleanUserDbContext>((provider, options) =>
         {
             provider.GetRequiredService<IDatabaseProvider>().Configure(options);
             options.AddInterceptors(provider.GetRequiredService<OutboxInterceptor>());
-        });
+        }, optionsLifetime: ServiceLifetime.Singleton);
         // Everything injects CleanUserDbContext; each database has its own context type, for its own migrations.
         services.Replace(ServiceDescriptor.Scoped(provider => provider.GetRequiredService<IDatabaseProvider>()
             .CreateContext(provider.GetRequiredService<DbContextOptions<CleanUserDbContext>>())));

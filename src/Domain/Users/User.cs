@@ -126,29 +126,23 @@ public sealed class User : IHasDomainEvents
     }
 
     /// <summary>Replaces or (with <c>null</c>) removes the avatar; raises <see cref="UserAvatarChanged"/> only on a real change.</summary>
-    public void ChangeAvatar(string? avatar, DateTimeOffset now)
-    {
-        EnsureEditable();
-        if (avatar == Avatar)
-        {
-            return;
-        }
-
-        _domainEvents.Add(new UserAvatarChanged(Id, Avatar, avatar, now));
-        Avatar = avatar;
-    }
+    public void ChangeAvatar(string? avatar, DateTimeOffset now) =>
+        Avatar = ChangeImage(Avatar, avatar, () => new UserAvatarChanged(Id, Avatar, avatar, now));
 
     /// <summary>Replaces or (with <c>null</c>) removes the cover; raises <see cref="UserCoverChanged"/> only on a real change.</summary>
-    public void ChangeCover(string? cover, DateTimeOffset now)
+    public void ChangeCover(string? cover, DateTimeOffset now) =>
+        Cover = ChangeImage(Cover, cover, () => new UserCoverChanged(Id, Cover, cover, now));
+
+    /// <summary>The image key after the change, recording <paramref name="changed"/> only when it differs from the current one.</summary>
+    private string? ChangeImage(string? current, string? next, Func<IDomainEvent> changed)
     {
         EnsureEditable();
-        if (cover == Cover)
+        if (next != current)
         {
-            return;
+            _domainEvents.Add(changed());
         }
 
-        _domainEvents.Add(new UserCoverChanged(Id, Cover, cover, now));
-        Cover = cover;
+        return next;
     }
 
     public void ClearDomainEvents() => _domainEvents.Clear();

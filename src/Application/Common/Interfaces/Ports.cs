@@ -4,8 +4,14 @@ namespace CleanUser.Application.Common.Interfaces;
 
 public interface IUserRepository
 {
-    /// <summary>The user with its tags, tracked for changes; <c>null</c> when there is none.</summary>
+    /// <summary>
+    /// The user with its tags, tracked for changes; <c>null</c> when there is none. Inside a command's transaction the
+    /// row is locked (PostgreSQL) and a user already loaded in it is returned as is.
+    /// </summary>
     Task<User?> GetByIdAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>The user with its tags as stored now, for a query: not tracked, nothing locked; <c>null</c> when there is none.</summary>
+    Task<User?> ReadAsync(long id, CancellationToken cancellationToken);
 
     Task<bool> ExistsAsync(long id, CancellationToken cancellationToken);
 

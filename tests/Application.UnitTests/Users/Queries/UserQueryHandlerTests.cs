@@ -16,7 +16,7 @@ public class UserQueryHandlerTests
     private readonly IMediaUrls _mediaUrls = TestDoubles.MediaUrls();
 
     public UserQueryHandlerTests() =>
-        _users.GetByIdAsync(TestDoubles.AliceId, Arg.Any<CancellationToken>()).Returns(Task.FromResult<User?>(TestDoubles.Alice()));
+        _users.ReadAsync(TestDoubles.AliceId, Arg.Any<CancellationToken>()).Returns(Task.FromResult<User?>(TestDoubles.Alice()));
 
     [Fact]
     public async Task Get_user_returns_the_mapped_user()
@@ -56,7 +56,7 @@ public class UserQueryHandlerTests
         var dto = await GetCurrentUser(Caller.ForUser(TestDoubles.AliceId), cancellation.Token);
 
         Assert.Equal("alice", dto.Username);
-        await _users.Received(1).GetByIdAsync(TestDoubles.AliceId, cancellation.Token);
+        await _users.Received(1).ReadAsync(TestDoubles.AliceId, cancellation.Token);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public class UserQueryHandlerTests
         var exception = await Assert.ThrowsAsync<NotFoundException>(() => GetCurrentUser(Caller.System));
 
         Assert.Equal("me", exception.Key);
-        await _users.DidNotReceiveWithAnyArgs().GetByIdAsync(default, default);
+        await _users.DidNotReceiveWithAnyArgs().ReadAsync(default, default);
     }
 
     [Fact]

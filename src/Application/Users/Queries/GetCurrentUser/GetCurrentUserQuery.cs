@@ -17,7 +17,7 @@ public sealed class GetCurrentUserQueryHandler(ICurrentUser currentUser, IUserRe
     {
         // The system principal is nobody's profile.
         var id = currentUser.Caller.UserId ?? throw new NotFoundException("user", "me");
-        var user = await users.GetByIdAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new NotFoundException("user", id);
+        var user = await users.ReadAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new NotFoundException("user", id);
         return mapper.Map<UserDto>(user);
     }
 }

@@ -13,7 +13,7 @@ public sealed class GetUserQueryHandler(IUserRepository users, IMapper mapper) :
     public async Task<UserDto> Handle(GetUserQuery request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var user = await users.GetByIdAsync(request.UserId, cancellationToken).ConfigureAwait(false)
+        var user = await users.ReadAsync(request.UserId, cancellationToken).ConfigureAwait(false)
                    ?? throw new NotFoundException("user", request.UserId);
         return mapper.Map<UserDto>(user);
     }
