@@ -15,7 +15,7 @@ public sealed class UserRepository(CleanUserDbContext db, IDatabaseProvider prov
 
     private static readonly Func<CleanUserDbContext, long, CancellationToken, Task<User?>> UserWithTagsToRead =
         EF.CompileAsyncQuery((CleanUserDbContext db, long id, CancellationToken _) =>
-            db.Users.AsNoTracking().Include(u => u.Tags).SingleOrDefault(u => u.Id == id));
+            db.Users.AsNoTracking().Include(u => u.Tags).AsSplitQuery().SingleOrDefault(u => u.Id == id));
 
     private static readonly Func<CleanUserDbContext, long, CancellationToken, Task<bool>> UserExists =
         EF.CompileAsyncQuery((CleanUserDbContext db, long id, CancellationToken _) => db.Users.Any(u => u.Id == id));
