@@ -1,3 +1,4 @@
+using System.Globalization;
 using CleanUser.Application.Common.Exceptions;
 using CleanUser.Domain.Common;
 using FluentValidation;
@@ -31,6 +32,12 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         {
             // RFC 5789: tell the client which patch formats would have worked.
             httpContext.Response.Headers["Accept-Patch"] = Users.PatchBodyReader.AcceptPatch;
+        }
+
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            var retryAfter = (exception as ServiceUnavailableException)?.RetryAfter ?? ServiceUnavailableException.DefaultRetryAfter;
+            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
         await WriteAsync(httpContext, problem).ConfigureAwait(false);
@@ -69,6 +76,8 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
             "The request body is larger than the service accepts."),
         BadHttpRequestException bad => ProblemBody.For(StatusCodes.Status400BadRequest, "parse_error", "Malformed request.",
             bad.Message),
+        ServiceUnavailableException unavailable => ProblemBody.For(StatusCodes.Status503ServiceUnavailable,
+            "service_unavailable", "Service temporarily unavailable, try again later.", unavailable.Message),
         OperationCanceledException => ProblemBody.For(StatusCodes.Status503ServiceUnavailable, "service_unavailable",
             "Service temporarily unavailable, try again later."),
         _ => ProblemBody.For(StatusCodes.Status500InternalServerError, "server_error", "A server error occurred."),

@@ -38,3 +38,22 @@ public sealed class InvalidPatchException(IReadOnlyList<string> problems)
 {
     public IReadOnlyList<string> Problems { get; } = problems;
 }
+
+/// <summary>
+/// Something the service depends on cannot serve the request right now — the database busy, full or unreachable,
+/// storage full, image processing saturated, the request out of time (503 <c>service_unavailable</c> with
+/// <c>Retry-After</c>). Nothing of the request was written.
+/// </summary>
+public sealed class ServiceUnavailableException(string message, TimeSpan retryAfter, Exception? innerException = null)
+    : Exception(message, innerException)
+{
+    /// <summary>The default hint when the cause gives none.</summary>
+    public static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(5);
+
+    public ServiceUnavailableException(string message, Exception? innerException = null)
+        : this(message, DefaultRetryAfter, innerException)
+    {
+    }
+
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
