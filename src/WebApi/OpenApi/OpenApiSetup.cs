@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using CleanUser.Application.Common.Media;
 using CleanUser.Application.Users;
@@ -55,15 +57,30 @@ public static class OpenApiSetup
 
     public static IEndpointRouteBuilder MapApiDocument(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.json").AllowHead();
         // Served from the package's embedded bundle: no CDN, no web fonts, no telemetry — works offline.
-        app.MapScalarApiReference(ReferencePath, options => options
-            .WithTitle("CleanUser API reference")
-            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
-            .DisableDefaultFonts()
-            .DisableTelemetry());
+        app.MapScalarApiReference(ReferencePath, (options, context) =>
+        {
+            var nonce = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+            options
+                .WithTitle("CleanUser API reference")
+                .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .WithNonce(nonce);
+            context.Response.Headers.ContentSecurityPolicy = ReferencePagePolicy(nonce);
+        }).AllowHead();
         return app;
     }
+
+    /// <summary>
+    /// docs/security.md#http-hygiene: the reference page runs only its own scripts (the app's files and the inline start-up
+    /// script carrying this request's nonce), talks only to the app, and may not be framed. Inline styles stay allowed:
+    /// the page's components set them at run time.
+    /// </summary>
+    public static string ReferencePagePolicy(string nonce) =>
+        $"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+        "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private static async Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context,
         CancellationToken cancellationToken)
