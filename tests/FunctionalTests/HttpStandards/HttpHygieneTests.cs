@@ -167,6 +167,30 @@ public sealed class ProductionHostTests : IDisposable
     public void Dispose() => _app.Dispose();
 }
 
+/// <summary>Outside Development with any host allowed: the service runs because the image URL base is fixed.</summary>
+public sealed class ProductionPublicBaseUrlTests : IDisposable
+{
+    private readonly TestApp _app = TestApp.With(new TestAppOptions
+    {
+        Environment = "Production",
+        Settings = new Dictionary<string, string> { ["AllowedHosts"] = "*", ["Media:PublicBaseUrl"] = "https://cdn.example.org/" },
+    });
+
+    [Fact]
+    public async Task Image_urls_keep_the_public_base_url_whatever_host_the_client_sends()
+    {
+        var id = await _app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var request = new HttpRequestMessage(HttpMethod.Get, Api.UserUri(id));
+        request.Headers.Host = "attacker.example";
+
+        var user = await (await _app.Client().SendAsync(request)).ReadUserAsync();
+
+        Assert.Equal("https://cdn.example.org/media/" + UserBuilder.Full.Avatar, user.GetProperty("avatar").GetString());
+    }
+
+    public void Dispose() => _app.Dispose();
+}
+
 /// <summary>In Development HSTS stays off: local HTTPS certificates come and go, and browsers remember HSTS for a long time.</summary>
 public sealed class DevelopmentHstsTests : IDisposable
 {
