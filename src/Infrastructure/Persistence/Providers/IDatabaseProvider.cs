@@ -16,10 +16,11 @@ public interface IDatabaseProvider
     void Configure(DbContextOptionsBuilder options);
 
     /// <summary>
-    /// The context for this database. Each database has its own migrations, so its own context type
-    /// (docs/adr/0006-postgresql.md); callers see it as <see cref="CleanUserDbContext"/>.
+    /// A pool of contexts for this database on <paramref name="options"/>: each call rents one, disposing it gives it
+    /// back. Each database has its own migrations, so its own context type (docs/adr/0006-postgresql.md); callers see
+    /// it as <see cref="CleanUserDbContext"/>.
     /// </summary>
-    CleanUserDbContext CreateContext(DbContextOptions<CleanUserDbContext> options);
+    Func<CleanUserDbContext> CreateContextPool(DbContextOptions<CleanUserDbContext> options);
 
     /// <summary>Whether the write failed because the unique <paramref name="index"/> refused it (and nothing else did).</summary>
     bool IsUniqueViolation(DbUpdateException exception, IReadOnlyIndex index);

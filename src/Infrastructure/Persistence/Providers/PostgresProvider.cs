@@ -68,7 +68,13 @@ public sealed class PostgresProvider : IDatabaseProvider
             npgsql.EnableRetryOnFailure(MaxRetryCount, MaxRetryDelay, errorCodesToAdd: null));
     }
 
-    public CleanUserDbContext CreateContext(DbContextOptions<CleanUserDbContext> options) => new PostgresCleanUserDbContext(options);
+    public Func<CleanUserDbContext> CreateContextPool(DbContextOptions<CleanUserDbContext> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        // The same options (tests add interceptors to them), typed for the context a pool of this type creates.
+        var own = new DbContextOptions<PostgresCleanUserDbContext>(options.Extensions.ToDictionary(extension => extension.GetType()));
+        return new PooledDbContextFactory<PostgresCleanUserDbContext>(own).CreateDbContext;
+    }
 
     /// <summary>No queue in this process: PostgreSQL runs writers side by side, and a command's row lock queues those on one user.</summary>
     public Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken) => NoTurn.Task;

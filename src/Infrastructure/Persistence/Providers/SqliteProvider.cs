@@ -74,7 +74,8 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         options.UseSqlite(ConnectionString).AddInterceptors(_synchronous);
     }
 
-    public CleanUserDbContext CreateContext(DbContextOptions<CleanUserDbContext> options) => new(options);
+    public Func<CleanUserDbContext> CreateContextPool(DbContextOptions<CleanUserDbContext> options) =>
+        new PooledDbContextFactory<CleanUserDbContext>(options).CreateDbContext;
 
     /// <summary>
     /// SQLite names neither the index nor the kind of violation, only "UNIQUE constraint failed: Users.NormalizedUsername":
