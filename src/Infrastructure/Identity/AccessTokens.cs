@@ -147,8 +147,9 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
     }
 
     /// <summary>
-    /// The key of <paramref name="auth"/>, built once per options value: IdentityModel caches a signature provider per key
-    /// object, so a new key on every token would build (and cache) a new one each time.
+    /// The key of <paramref name="auth"/>, built once per options value: the bytes <see cref="SignedJwt"/> checks with, and
+    /// the credentials tokens are issued with — IdentityModel caches a signature provider per key object, so a new key
+    /// per token would build (and cache) a new one each time.
     /// </summary>
     private Keys KeysFor(AuthOptions auth)
     {
@@ -163,15 +164,21 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
         return keys;
     }
 
-    private sealed class Keys(AuthOptions auth)
+    private sealed class Keys
     {
+        public Keys(AuthOptions auth)
+        {
+            Options = auth;
+            KeyBytes = auth.SigningKeyBytes();
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(KeyBytes), SecurityAlgorithms.HmacSha256);
+        }
+
         /// <summary>The options value these were built from.</summary>
-        public AuthOptions Options { get; } = auth;
+        public AuthOptions Options { get; }
 
-        public byte[] KeyBytes { get; } = auth.SigningKeyBytes();
+        public byte[] KeyBytes { get; }
 
-        public SigningCredentials SigningCredentials { get; } =
-            new(new SymmetricSecurityKey(auth.SigningKeyBytes()), SecurityAlgorithms.HmacSha256);
+        public SigningCredentials SigningCredentials { get; }
     }
 }
 
