@@ -229,7 +229,11 @@ public static class Jwt
         Sign(JsonSerializer.Serialize(Header("none")), JsonSerializer.Serialize(claims), _ => []);
 
     /// <summary>A JSON value written exactly as <paramref name="json"/> (<c>3.0</c> stays <c>3.0</c>), as a claim or header value.</summary>
-    public static JsonElement Raw(string json) => JsonDocument.Parse(json).RootElement.Clone();
+    public static JsonElement Raw(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
 
     /// <summary>Whether <paramref name="token"/> carries the HS256 signature of its first two segments under <paramref name="key"/>.</summary>
     public static bool IsSignedWith(string token, string key)
