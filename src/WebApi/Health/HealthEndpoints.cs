@@ -12,8 +12,8 @@ namespace CleanUser.WebApi.Health;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the database is reachable, has every migration of
-/// its provider applied and takes writes, and the media folder is writable — 503 otherwise (docs/operations.md#health). No auth; they don't go through
-/// MediatR, so they add nothing to the request log.
+/// its provider applied and takes writes, and the media folder is writable — 503 otherwise (docs/operations.md#health).
+/// No auth; they don't go through MediatR, so they add nothing to the request log.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -119,7 +119,7 @@ public sealed class MediaStorageWritableCheck(IOptions<MediaOptions> options) : 
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            // A folder that refuses even a removal is not one the probe can clean; the check has failed already.
+            // Nothing more can be done here about a folder that refuses even a removal.
         }
     }
 }

@@ -7,8 +7,9 @@ namespace CleanUser.Infrastructure.Persistence.Providers;
 /// <summary>
 /// Everything that differs between the databases the service runs on, in one place per database: how the context
 /// connects, which context type owns the migrations, how a refused unique index looks, which failures mean "try again
-/// later", whether it takes writes, how a command locks what it changes, and what a migration needs around it. The rest of the persistence code asks this and never checks which
-/// database it is on. One instance per container, chosen by <c>Database:Provider</c> (<see cref="DatabaseConfiguration"/>).
+/// later", whether it takes writes, how a command locks what it changes, and what a migration needs around it. The rest
+/// of the persistence code asks this and never checks which database it is on. One instance per container, chosen by
+/// <c>Database:Provider</c> (<see cref="DatabaseConfiguration"/>).
 /// </summary>
 public interface IDatabaseProvider
 {
