@@ -33,8 +33,8 @@ public static class DependencyInjection
         services.AddRateLimits();
         services.AddHttpHygiene(configuration);
 
-        // docs/api.md#configuration: a development-only secret in Development, a clear start-up error anywhere else.
-        services.PostConfigure<AuthOptions>(o => o.EnsureUsable(environment.IsDevelopment()));
+        // docs/api.md#configuration: a random key of the data folder in Development, a clear start-up error anywhere else.
+        services.PostConfigure<AuthOptions>(o => o.EnsureUsable(environment.IsDevelopment(), environment.ContentRootPath));
         return services;
     }
 }
