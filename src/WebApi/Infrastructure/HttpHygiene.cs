@@ -14,12 +14,12 @@ namespace CleanUser.WebApi.Infrastructure;
 public static class HttpHygiene
 {
     /// <summary>docs/api.md#configuration: <c>Http:RequestTimeoutSeconds</c>; 0 turns the timeout off.</summary>
-    public const string RequestTimeoutKey = "Http:RequestTimeoutSeconds";
+    private const string RequestTimeoutKey = "Http:RequestTimeoutSeconds";
 
-    public const int DefaultRequestTimeoutSeconds = 30;
+    private const int DefaultRequestTimeoutSeconds = 30;
 
     /// <summary>docs/api.md#cors: an array, or one string of origins separated by <c>;</c>.</summary>
-    public const string AllowedOriginsKey = "Cors:AllowedOrigins";
+    private const string AllowedOriginsKey = "Cors:AllowedOrigins";
 
     /// <summary>What the official client and a browser app send: credentials, the body's type, conditional requests.</summary>
     private static readonly string[] CorsRequestHeaders =

@@ -93,9 +93,8 @@ public sealed class RateLimits : IDisposable
     }
 
     /// <summary>The client's network: an IPv4 address, or the /64 of an IPv6 address (one subscriber usually holds a whole /64).</summary>
-    public static string ClientNetwork(HttpContext context)
+    private static string ClientNetwork(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var address = context.Connection.RemoteIpAddress;
         if (address is null)
         {
@@ -195,10 +194,12 @@ public static class RateLimitSetup
     /// Every response of the API branch gets the <c>RateLimit</c> fields — set when the response starts, so they
     /// survive the exception handler clearing the headers of an error.
     /// </summary>
-    public static IApplicationBuilder UseRateLimitFields(this IApplicationBuilder api) =>
-        api.Use((context, next) =>
+    public static IApplicationBuilder UseRateLimitFields(this IApplicationBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var limits = api.ApplicationServices.GetRequiredService<RateLimits>();
+        return api.Use((context, next) =>
         {
-            var limits = context.RequestServices.GetRequiredService<RateLimits>();
             context.Response.OnStarting(() =>
             {
                 limits.AddFields(context);
@@ -206,15 +207,18 @@ public static class RateLimitSetup
             });
             return next(context);
         });
+    }
 
     /// <summary>
     /// Around authentication (<see cref="CallerMiddleware"/>): credentials it refuses (401) count against the client's
     /// failed-authentication bucket, and while that bucket is empty credentials are refused with 429 unchecked.
     /// </summary>
-    public static IApplicationBuilder UseFailedAuthenticationLimit(this IApplicationBuilder api) =>
-        api.Use(async (context, next) =>
+    public static IApplicationBuilder UseFailedAuthenticationLimit(this IApplicationBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var limits = api.ApplicationServices.GetRequiredService<RateLimits>();
+        return api.Use(async (context, next) =>
         {
-            var limits = context.RequestServices.GetRequiredService<RateLimits>();
             if (limits.AuthenticationBlockedFor(context) is { } retryAfter)
             {
                 await RateLimits.RefuseAsync(context, retryAfter).ConfigureAwait(false);
@@ -231,4 +235,5 @@ public static class RateLimitSetup
                 throw;
             }
         });
+    }
 }
