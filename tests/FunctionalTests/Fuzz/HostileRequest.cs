@@ -68,14 +68,14 @@ public sealed record HostileRequest(
 {
     private const int Forgeries = 12;
 
-    private static readonly string[] GarbageTags = ["\"", "\"x\"", "W/\"x\"", "garbage", "\"1-1\", *", "\"\"", ",", "\"-1\"", "\"1-99999999999999999999\""];
+    private static readonly string[] GarbageTags = ["\"", "\"x\"", "W/\"x\"", "garbage", "\"\"", ",", "\"-1\"", "\"1-99999999999999999999\""];
 
     /// <summary>Mostly the caller's own resource with its own valid token, so that the body decides the answer.</summary>
     public static Gen<HostileRequest> With(Gen<HostileBody> body, int hostileHeaders = 1) => Gen.Select(
         Gen.Select(
             Mix((3, Gen.Const("PATCH")), (1, Gen.Const("PUT"))),
             Mix((16, Gen.Const(Target.Own)), (hostileHeaders, Gen.OneOf(Target.OwnPadded, Target.Me, Target.Other, Target.NoUser))),
-            Gen.OneOf("0", "-1", "abc", "1e3", "+1", "%20", "9223372036854775807", "9223372036854775808", "١", "me%00", "..", "1.0", "ME", "%2F"),
+            Gen.OneOf("0", "-1", "abc", "1e3", "+1", "%20", "9223372036854775807", "9223372036854775808", "١", "me%7F", "..", "1.0", "ME", "%2F"),
             Gen.Bool),
         Gen.Select(
             Mix((16, Gen.Const(Credentials.Valid)), (hostileHeaders, Gen.Const(Credentials.None)), (2 * hostileHeaders, Gen.Const(Credentials.Forged))),
