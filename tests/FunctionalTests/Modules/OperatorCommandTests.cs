@@ -77,15 +77,16 @@ public sealed class OperatorCommandTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
-    public async Task User_patch_of_a_read_only_field_prints_usage_and_changes_nothing()
+    public async Task User_patch_of_a_read_only_field_is_a_usage_error_naming_it_and_changes_nothing()
     {
         var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
         var before = await app.ReadUserAsync(id);
 
-        var (exitCode, _, error) = await RunAsync("user", "patch", Id(id), "--reputation", "1000");
+        var (exitCode, output, error) = await RunAsync("user", "patch", Id(id), "--reputation", "1000");
 
-        Assert.Equal(2, exitCode);
-        Assert.Contains("'reputation' is not a writable field.", error, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains("'--reputation'", error, StringComparison.Ordinal);
         Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
