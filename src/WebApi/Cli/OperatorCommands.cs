@@ -6,7 +6,7 @@ namespace CleanUser.WebApi.Cli;
 
 /// <summary>
 /// Operator verbs run instead of the server (docs/operations.md#verbs), parsed with System.CommandLine. Each verb group
-/// is a file that builds its <see cref="Command"/>; adding one is that file and a line in <see cref="Root"/>.
+/// is a file that builds its <see cref="Command"/>; adding one is that file and a line in <see cref="CreateRoot"/>.
 /// </summary>
 public static class OperatorCommands
 {

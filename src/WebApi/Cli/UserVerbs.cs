@@ -49,28 +49,21 @@ internal static class UserVerbs
 
         command.Add(nulls);
         command.Add(Verb.Json(JsonAlways));
-
         command.Validators.Add(result =>
         {
             var nulled = result.GetValue(nulls) ?? [];
-            foreach (var (field, option) in fields.Where(f => result.GetResult(f.Option) is not null && nulled.Any(n => FieldName(n) == f.Field.Name)))
+            foreach (var (_, option) in fields.Where(f => result.GetResult(f.Option) is not null && nulled.Any(n => FieldName(n) == f.Field.Name)))
             {
                 result.AddError($"{option.Name} is given both a value and --null.");
             }
         });
-        Verb.SetAction(command, async (parse, context, cancellationToken) =>
+        Verb.SetAction(command, (parse, context, cancellationToken) =>
         {
             var values = fields.Where(f => parse.GetResult(f.Option) is not null)
                 .Select(f => KeyValuePair.Create(f.Field.Name, parse.GetValue(f.Option)))
                 .Concat((parse.GetValue(nulls) ?? []).Select(name => KeyValuePair.Create(FieldName(name), (string?)null)));
-            var exitCode = await context.SendAsSystemAsync(new PatchUserCommand(parse.GetValue(userId), ProfilePatch.Parse(values)),
-                cancellationToken).ConfigureAwait(false);
-            if (exitCode == ExitCodes.Ok)
-            {
-                await context.DeliverOutboxAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return exitCode;
+            return context.SendAsSystemAsync(new PatchUserCommand(parse.GetValue(userId), ProfilePatch.Parse(values)), cancellationToken,
+                deliverOutbox: true);
         });
         return command;
     }

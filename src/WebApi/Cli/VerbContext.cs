@@ -23,9 +23,11 @@ internal sealed class VerbContext : InvocationConfiguration
     /// <summary>
     /// Sends <paramref name="request"/> as the system principal, an internal module in the sense of
     /// docs/api.md#authorization: the same pipeline and rules as HTTP. Prints the result as JSON, or the problem body an
-    /// HTTP client would get.
+    /// HTTP client would get. With <paramref name="deliverOutbox"/> (a change), it then delivers what the change put in the
+    /// outbox, as no dispatcher runs in a one-off verb (e.g. deletes the replaced image); whatever fails there stays
+    /// pending for the next running instance (docs/outbox.md#operator-verbs).
     /// </summary>
-    public async Task<int> SendAsSystemAsync<T>(IRequest<T> request, CancellationToken cancellationToken)
+    public async Task<int> SendAsSystemAsync<T>(IRequest<T> request, CancellationToken cancellationToken, bool deliverOutbox = false)
     {
         if (!await PrepareDatabaseAsync().ConfigureAwait(false))
         {
@@ -37,6 +39,11 @@ internal sealed class VerbContext : InvocationConfiguration
         {
             var result = await Services.GetRequiredService<IMediator>().Send(request, cancellationToken).ConfigureAwait(false);
             await Output.WriteLineAsync(JsonSerializer.Serialize(result, Indented)).ConfigureAwait(false);
+            if (deliverOutbox)
+            {
+                await Services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return ExitCodes.Ok;
         }
 #pragma warning disable CA1031 // Every failure is reported the way the HTTP API reports it.
@@ -48,11 +55,4 @@ internal sealed class VerbContext : InvocationConfiguration
             return problem.Status == StatusCodes.Status503ServiceUnavailable ? ExitCodes.Unavailable : ExitCodes.Refused;
         }
     }
-
-    /// <summary>
-    /// No dispatcher runs in a one-off verb: delivers what a change put in the outbox now (e.g. deletes the replaced
-    /// image). Whatever fails here stays pending for the next running instance (docs/outbox.md#operator-verbs).
-    /// </summary>
-    public Task DeliverOutboxAsync(CancellationToken cancellationToken) =>
-        Services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(cancellationToken);
 }
