@@ -22,18 +22,24 @@ public sealed class JsonPatchUserCommandHandler(IUserRepository users, IMapper m
         ArgumentNullException.ThrowIfNull(request);
         var user = await PatchUserCommandHandler.LoadForChangeAsync(users, request.UserId, request.ExpectedVersions, cancellationToken)
             .ConfigureAwait(false);
-        var read = JsonSerializer.SerializeToElement(mapper.Map<UserDto>(user), WireNames);
+        return await mediator.Send(new PatchUserCommand(request.UserId, PatchOf(mapper.Map<UserDto>(user), request.Document)), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>What <paramref name="document"/> changes in the profile <paramref name="user"/>, as a PATCH of those fields.</summary>
+    internal static ProfilePatch PatchOf(UserDto user, JsonPatchDocument document)
+    {
+        var read = JsonSerializer.SerializeToElement(user, WireNames);
         var before = ProfileFields.All.ToDictionary(f => f.Name,
             f => read.TryGetProperty(f.Name, out var value) ? value.GetString() : null, StringComparer.Ordinal);
         var after = new Dictionary<string, string?>(before, StringComparer.Ordinal);
-        Apply(request.Document, after);
+        Apply(document, after);
 
         // A field the patch removed is reset, as null resets it in any other body.
         var changed = ProfileFields.All
             .Where(f => after.GetValueOrDefault(f.Name) != before[f.Name])
             .Select(f => KeyValuePair.Create(f.Name, after.GetValueOrDefault(f.Name)));
-        return await mediator.Send(new PatchUserCommand(request.UserId, ProfilePatch.Parse(changed)), cancellationToken)
-            .ConfigureAwait(false);
+        return ProfilePatch.Parse(changed);
     }
 
     /// <summary>All operations or none: any refused operation refuses the document; a failed <c>test</c> is a conflict.</summary>
