@@ -25,6 +25,9 @@ public sealed class ImageProcessingSlots : IDisposable
         });
     }
 
+    /// <summary>How many wait in line for a slot now (for diagnostics).</summary>
+    public long Waiting => _slots.GetStatistics()?.CurrentQueuedCount ?? 0;
+
     /// <summary>Waits in line for a slot and holds it until the result is disposed; throws when the line is full.</summary>
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
