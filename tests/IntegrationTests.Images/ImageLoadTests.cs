@@ -9,10 +9,16 @@ namespace CleanUser.IntegrationTests.Images;
 /// <summary>
 /// docs/images.md#load: images are decoded before the write transaction, in a bounded number of slots with a bounded
 /// line. The tests take the slots themselves, so what waits for a decode — and what does not — is seen exactly,
-/// without timing anything: while the test holds every slot, no upload can finish.
+/// without timing anything: while the test holds every slot, no upload can finish. The time limits only keep a broken
+/// build from hanging. Run alone: the burst decodes a gigabyte of pixels and would starve the other tests.
 /// </summary>
+[Collection(nameof(ImageLoadTests))]
+[CollectionDefinition(nameof(ImageLoadTests), DisableParallelization = true)]
 public sealed class ImageLoadTests
 {
+    /// <summary>Far beyond what any step here needs, even on a busy machine; reaching it means something hangs.</summary>
+    private static readonly TimeSpan Hang = TimeSpan.FromMinutes(10);
+
     private const string JsonPatch = "application/json-patch+json";
 
     /// <summary>A PNG of 7 000 × 7 000 (49 MP, under the 50 MP limit of docs/api.md#images): about 50 KB sent, a 196 MB bitmap decoded.</summary>
@@ -31,7 +37,9 @@ public sealed class ImageLoadTests
         var finished = 0;
         var uploads = uploaders.Select(async id =>
         {
-            var response = await app.ClientFor(id).PatchFileAsync(id, "avatar", Huge.Value, "huge.png");
+            using var client = app.ClientFor(id);
+            client.Timeout = Hang;
+            var response = await client.PatchFileAsync(id, "avatar", Huge.Value, "huge.png");
             Interlocked.Increment(ref finished);
             return response;
         }).ToList();
@@ -39,8 +47,8 @@ public sealed class ImageLoadTests
 
         var patches = patchers.Select(id => app.ClientFor(id).PatchAsync(id, Api.Json(HundredOperations(), JsonPatch))).ToList();
         var plain = await app.ClientFor(bystander).PatchJsonAsync(bystander, new { bio = "answered during the burst" })
-            .WaitAsync(TimeSpan.FromMinutes(1));
-        var answered = await Task.WhenAll(patches).WaitAsync(TimeSpan.FromMinutes(1));
+            .WaitAsync(Hang);
+        var answered = await Task.WhenAll(patches).WaitAsync(Hang);
 
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
         Assert.All(answered, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
@@ -48,7 +56,7 @@ public sealed class ImageLoadTests
         Assert.Equal("answered during the burst", (await app.ReadUserAsync(bystander)).Bio);
 
         held.ForEach(slot => slot.Dispose());
-        Assert.All(await Task.WhenAll(uploads), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.All(await Task.WhenAll(uploads).WaitAsync(Hang), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         foreach (var id in uploaders)
         {
             Assert.True(File.Exists(app.Folder.MediaPath((await app.ReadUserAsync(id)).Avatar!)));
@@ -92,7 +100,7 @@ public sealed class ImageLoadTests
             new { op = "add", path = "/avatar_base64", value = Api.DataUrl(TestImages.Jpeg(400, 400), "image/jpeg") },
         }, JsonPatch));
         await Eventually.TrueAsync(() => slots.Waiting == 1, "the JSON Patch waits in line for its decode");
-        var plain = await app.ClientFor(bystander).PatchJsonAsync(bystander, new { bio = "not held up" }).WaitAsync(TimeSpan.FromMinutes(1));
+        var plain = await app.ClientFor(bystander).PatchJsonAsync(bystander, new { bio = "not held up" }).WaitAsync(Hang);
 
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
         Assert.False(upload.IsCompleted);
