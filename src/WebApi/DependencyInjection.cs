@@ -11,7 +11,7 @@ public static class DependencyInjection
     /// <summary>docs/api.md#images: the whole request body is capped.</summary>
     public const long MaxRequestBodyBytes = 16 * 1024 * 1024;
 
-    public static IServiceCollection AddWebApi(this IServiceCollection services, IHostEnvironment environment)
+    public static IServiceCollection AddWebApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
         services.AddHttpContextAccessor();
@@ -25,10 +25,16 @@ public static class DependencyInjection
             o.ValueLengthLimit = (int)MaxRequestBodyBytes;
         });
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
-            o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        {
+            o.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            // docs/security.md#http-hygiene: no Server header naming the software.
+            o.AddServerHeader = false;
+        });
+        services.AddRateLimits();
+        services.AddHttpHygiene(configuration);
 
-        // docs/api.md#configuration: a development-only secret in Development, a clear start-up error anywhere else.
-        services.PostConfigure<AuthOptions>(o => o.EnsureUsable(environment.IsDevelopment()));
+        // docs/api.md#configuration: a random key of the data folder in Development, a clear start-up error anywhere else.
+        services.PostConfigure<AuthOptions>(o => o.EnsureUsable(environment.IsDevelopment(), environment.ContentRootPath));
         return services;
     }
 }
