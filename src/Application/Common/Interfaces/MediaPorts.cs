@@ -17,8 +17,9 @@ public interface IImageProcessor
 
     /// <summary>
     /// The same checks, then decode (downsampled where the codec can), honour EXIF orientation, crop or resize,
-    /// and re-encode with no metadata. Corrupt or truncated data is refused here. Decoding is the expensive step: only a
-    /// few run at once and a bounded number wait; past that, a <see cref="Exceptions.ServiceUnavailableException"/>.
+    /// and re-encode with no metadata. Corrupt or truncated data is refused here. Decoding is the expensive step:
+    /// only a few run at once and a bounded number wait; past that, a
+    /// <see cref="Exceptions.ServiceUnavailableException"/>.
     /// </summary>
     Task<ImageProcessingResult> ProcessAsync(ImageUpload upload, ImageKind kind, CancellationToken cancellationToken);
 }

@@ -5,12 +5,13 @@ using System.Text.RegularExpressions;
 namespace CleanUser.Application.Common.Media;
 
 /// <summary>
-/// Names of stored images: <c>avatars/&lt;sha256&gt;-&lt;random&gt;.jpg</c>, <c>covers/&lt;sha256&gt;-&lt;random&gt;.png</c>. Every
-/// stored upload gets a name of its own (docs/adr/0012-image-processing-and-files.md): the content's hash, then 128 random
-/// bits. So a name never changes meaning, which is what lets its URL be cached forever, and a name is never taken up
-/// again once a profile let it go, which is what makes deleting a replaced image safe. Names of the older shape,
-/// <c>avatars/&lt;sha256&gt;.jpg</c>, shared by every profile with the same picture, are still served and deleted, never made.
-/// Nothing that does not have one of these exact shapes is ever read or deleted.
+/// Names of stored images: <c>avatars/&lt;sha256&gt;-&lt;random&gt;.jpg</c>,
+/// <c>covers/&lt;sha256&gt;-&lt;random&gt;.png</c>. Every stored upload gets a name of its own
+/// (docs/adr/0012-image-processing-and-files.md): the content's hash, then 128 random bits. So a name never changes
+/// meaning, which is what lets its URL be cached forever, and a name is never taken up again once a profile let it
+/// go, which is what makes deleting a replaced image safe. Names of the older shape, <c>avatars/&lt;sha256&gt;.jpg</c>,
+/// shared by every profile with the same picture, are still served and deleted, never made. Nothing that does not
+/// have one of these exact shapes is ever read or deleted.
 /// </summary>
 public static partial class MediaKeys
 {

@@ -13,7 +13,8 @@ namespace CleanUser.Application.Users.Commands.PatchUser;
 /// whether a name is free (one query), a birth date after today, an image URL that is not the current one, and
 /// the image checks that need no decoding (size, format, header dimensions). The stored user is read (once,
 /// untracked) only when a rule depends on it. When all of that passed, new images are decoded and re-encoded here,
-/// before the write transaction (<see cref="PreparedImages"/>); corrupt pixel data shows only then, and is reported alone.
+/// before the write transaction (<see cref="PreparedImages"/>); corrupt pixel data shows only then, and is reported
+/// alone.
 /// </summary>
 public sealed class PatchUserCommandValidator : AbstractValidator<PatchUserCommand>
 {
