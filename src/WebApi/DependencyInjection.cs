@@ -15,6 +15,7 @@ public static class DependencyInjection
     {
         ArgumentNullException.ThrowIfNull(environment);
         services.AddHttpContextAccessor();
+        services.AddSingleton<KnownUsers>();
         services.Replace(ServiceDescriptor.Scoped<IMediaUrls, HttpMediaUrls>());
         services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
         services.AddExceptionHandler<ProblemExceptionHandler>();
