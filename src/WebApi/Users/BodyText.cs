@@ -51,7 +51,7 @@ internal static class BodyText
         }
         catch (DecoderFallbackException)
         {
-            throw RequestRejectedException.ParseError($"Form parse error - the text is not valid {encoding.WebName}.");
+            throw RequestRejectedException.ParseError($"Text parse error - the bytes are not valid {encoding.WebName}.");
         }
     }
 

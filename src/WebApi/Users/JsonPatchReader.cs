@@ -41,6 +41,7 @@ public static class JsonPatchReader
         }
     }
 
+    /// <summary>An array of at most <paramref name="maxOperations"/> operations; counting them costs nothing once parsed.</summary>
     private static void CheckLength(JsonElement root, int maxOperations)
     {
         if (root.ValueKind != JsonValueKind.Array)

@@ -19,7 +19,7 @@ namespace CleanUser.WebApi.Users;
 /// <item>A text part is kept up to <see cref="MaxTextPartBytes"/> (base64 image fields: the encoded size of the
 /// largest image allowed, plus the same room); a longer one is refused at once on its field.</item>
 /// <item>An image file part is kept up to the image byte limit (docs/api.md#images); a longer one is counted, not
-/// kept, and refused with <c>file_too_large</c> together with the other field errors, as before.</item>
+/// kept, and the validator refuses it with <c>file_too_large</c> among the other field errors.</item>
 /// </list>
 /// As Django does and ASP.NET's form reader cannot: a file part with an <em>empty</em> file name — what a browser
 /// sends for a file input left empty — is skipped. ASP.NET would read it as the text <c>""</c>, which removes the
@@ -84,23 +84,24 @@ public static class MultipartFormReader
                     continue;
                 }
 
+                var imageLimit = field.Image is { } kind ? MaxImageBytes(kind, media) : 0;
                 if (disposition.FileName.HasValue || disposition.FileNameStar.HasValue)
                 {
                     var noFileChosen = StringSegment.IsNullOrEmpty(disposition.FileName) && StringSegment.IsNullOrEmpty(disposition.FileNameStar);
-                    if (field is { Image: { } kind, IsBase64: false } && !noFileChosen)
+                    if (field is { Image: not null, IsBase64: false } && !noFileChosen)
                     {
-                        files[field.Name] = await ReadFileAsync(section.Body, MaxImageBytes(kind, media), cancellationToken).ConfigureAwait(false);
+                        files[field.Name] = await ReadFileAsync(section.Body, imageLimit, cancellationToken).ConfigureAwait(false);
                     }
 
                     continue;
                 }
 
-                var limit = field.IsBase64 ? Base64Length(MaxImageBytes(field.Image!.Value, media)) + MaxTextPartBytes : MaxTextPartBytes;
+                var limit = field.IsBase64 ? Base64Length(imageLimit) + MaxTextPartBytes : MaxTextPartBytes;
                 var (text, length) = await ReadPartAsync(section.Body, limit, cancellationToken).ConfigureAwait(false);
                 if (text is null)
                 {
                     throw RequestRejectedException.InvalidFields([field.IsBase64
-                        ? (field.Name, ImageRules.FileTooLarge, ImageRules.TooManyBytes(MaxImageBytes(field.Image!.Value, media)).Message)
+                        ? (field.Name, ImageRules.FileTooLarge, ImageRules.TooManyBytes(imageLimit).Message)
                         : (field.Name, RuleCodes.MaxLength, $"The part is {length} bytes long; a text part may have at most {limit}.")]);
                 }
 
