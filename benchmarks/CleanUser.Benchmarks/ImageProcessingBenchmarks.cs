@@ -11,6 +11,7 @@ namespace CleanUser.Benchmarks;
 /// Image processing (docs/images.md#checks) of a 12-megapixel photo: time and managed allocation per
 /// upload. JPEG decodes downsampled (1/4 for an avatar, 1/2 for a cover); PNG cannot, so it shows the cost the
 /// downsampling avoids. The bomb row is the header-only refusal of a 20 000 × 20 000 PNG.
+/// The 4000 × 1000 row is a wide banner, the usual shape of a cover.
 /// </summary>
 [MemoryDiagnoser]
 public class ImageProcessingBenchmarks
@@ -20,6 +21,7 @@ public class ImageProcessingBenchmarks
     private byte[] _jpeg = [];
     private byte[] _png = [];
     private byte[] _bomb = [];
+    private byte[] _panorama = [];
 
     [GlobalSetup]
     public void Setup()
@@ -30,6 +32,7 @@ public class ImageProcessingBenchmarks
         _jpeg = Photo(4000, 3000, SKEncodedImageFormat.Jpeg);
         _png = Photo(4000, 3000, SKEncodedImageFormat.Png);
         _bomb = Photo(20, 20, SKEncodedImageFormat.Png);
+        _panorama = Photo(4000, 1000, SKEncodedImageFormat.Jpeg);
         // Claim 20 000 × 20 000 in the header (IHDR width/height at bytes 16..23); the pixels never get read.
         BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(20_000)).CopyTo(_bomb, 16);
         BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(20_000)).CopyTo(_bomb, 20);
@@ -43,6 +46,9 @@ public class ImageProcessingBenchmarks
 
     [Benchmark]
     public Task<ImageProcessingResult> Jpeg_12MP_to_cover() => _processor.ProcessAsync(ImageUpload.FromBytes(_jpeg), ImageKind.Cover, default);
+
+    [Benchmark]
+    public Task<ImageProcessingResult> Jpeg_4000x1000_to_cover() => _processor.ProcessAsync(ImageUpload.FromBytes(_panorama), ImageKind.Cover, default);
 
     [Benchmark]
     public Task<ImageProcessingResult> Png_12MP_to_avatar() => _processor.ProcessAsync(ImageUpload.FromBytes(_png), ImageKind.Avatar, default);

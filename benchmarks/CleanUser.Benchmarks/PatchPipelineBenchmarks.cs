@@ -3,6 +3,7 @@ using CleanUser.Application;
 using CleanUser.Application.Common.Security;
 using CleanUser.Application.Users;
 using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.Application.Users.Queries.GetUser;
 using CleanUser.Domain.Users;
 using CleanUser.Infrastructure;
 using CleanUser.Infrastructure.Persistence;
@@ -15,7 +16,7 @@ using Microsoft.Extensions.Logging;
 namespace CleanUser.Benchmarks;
 
 /// <summary>
-/// One PATCH through the whole in-process path — logging, authorization, validation (uniqueness query included),
+/// One PATCH (and one GET) through the whole in-process path — logging, authorization, validation (uniqueness query included),
 /// transaction, aggregate, save, mapping — on a real SQLite file, without HTTP. Shows what the Clean Architecture
 /// pipeline costs per request.
 /// </summary>
@@ -76,7 +77,11 @@ public class PatchPipelineBenchmarks
     [Benchmark]
     public Task<UserDto> Patch_nothing() => SendAsync(new PatchUserCommand(_userId, ProfilePatch.Empty));
 
-    private async Task<UserDto> SendAsync(PatchUserCommand command)
+    /// <summary>The read side: one public GET through the same pipeline (no transaction, no validation rules).</summary>
+    [Benchmark]
+    public Task<UserDto> Get_user() => SendAsync(new GetUserQuery(_userId));
+
+    private async Task<UserDto> SendAsync(IRequest<UserDto> command)
     {
         await using var scope = _services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CurrentCaller>().ActAs(Caller.System);

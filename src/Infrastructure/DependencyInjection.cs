@@ -24,20 +24,20 @@ public static class DependencyInjection
         // Read when first needed rather than now, so hosts and tests can still override the configuration.
         services.AddSingleton(provider => DatabaseConfiguration.CreateProvider(provider.GetRequiredService<IConfiguration>(), contentRoot));
         services.AddSingleton<OutboxInterceptor>();
-        // Not pooled (AddDbContextPool): a pool is of one context type fixed at registration, and takes options of that
-        // type, while the type here depends on the provider read later, and PostgreSQL's context shares the options of
-        // CleanUserDbContext (so ConfigureDbContext<CleanUserDbContext> reaches both). What pooling saves — building a
-        // context, microseconds — is small beside a command's synced commit (docs/adr/0007-sqlite-synchronous.md).
         // The options are built once (a singleton): configuring them for every request, and EF then finding its internal
-        // services by comparing them, was a tenth of a GET's time (docs/benchmarks.md).
+        // services by comparing them, was a tenth of a GET's time (docs/benchmarks.md). Hosts and tests can still add
+        // to them with ConfigureDbContext<CleanUserDbContext>.
         services.AddDbContext<CleanUserDbContext>((provider, options) =>
         {
             provider.GetRequiredService<IDatabaseProvider>().Configure(options);
             options.AddInterceptors(provider.GetRequiredService<OutboxInterceptor>());
         }, optionsLifetime: ServiceLifetime.Singleton);
-        // Everything injects CleanUserDbContext; each database has its own context type, for its own migrations.
-        services.Replace(ServiceDescriptor.Scoped(provider => provider.GetRequiredService<IDatabaseProvider>()
-            .CreateContext(provider.GetRequiredService<DbContextOptions<CleanUserDbContext>>())));
+        // Everything injects CleanUserDbContext, rented from a pool for the request's scope: a new context would set up
+        // its internal services again (~40 KB per request, most of what a GET allocates — docs/benchmarks.md). Each
+        // database has its own context type, for its own migrations, so the provider makes the pool.
+        services.AddSingleton(provider => new ContextPool(provider.GetRequiredService<IDatabaseProvider>()
+            .CreateContextPool(provider.GetRequiredService<DbContextOptions<CleanUserDbContext>>())));
+        services.Replace(ServiceDescriptor.Scoped(provider => provider.GetRequiredService<ContextPool>().Rent()));
         services.AddScoped<UserRepository>();
         services.AddScoped<IUserRepository>(p => p.GetRequiredService<UserRepository>());
         services.AddScoped<IUsernameUniquenessChecker>(p => p.GetRequiredService<UserRepository>());
@@ -75,3 +75,7 @@ public static class DependencyInjection
         return services;
     }
 }
+
+/// <summary>The pool the scoped <see cref="CleanUserDbContext"/> is rented from; the scope's end gives it back.</summary>
+internal sealed record ContextPool(Func<CleanUserDbContext> Rent);
+

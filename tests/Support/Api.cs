@@ -209,21 +209,44 @@ public static class Jwt
     };
 
     public static string Hs256(IReadOnlyDictionary<string, object> claims, string key = TestApp.SigningKey) =>
-        Sign(new Dictionary<string, object> { ["alg"] = "HS256", ["typ"] = "JWT" }, claims,
-            input => HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), input));
+        Hs256(Header("HS256"), claims, key);
+
+    /// <summary>HS256 with the header <paramref name="header"/> (which names its own <c>alg</c>).</summary>
+    public static string Hs256(IReadOnlyDictionary<string, object> header, IReadOnlyDictionary<string, object> claims,
+        string key = TestApp.SigningKey) =>
+        Hs256Json(JsonSerializer.Serialize(header), JsonSerializer.Serialize(claims), key);
+
+    /// <summary>HS256 over exactly this header and payload text: for what a dictionary cannot say (a claim twice).</summary>
+    public static string Hs256Json(string header, string payload, string key = TestApp.SigningKey) =>
+        Sign(header, payload, input => HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), input));
 
     public static string Hs512(IReadOnlyDictionary<string, object> claims, string key = TestApp.SigningKey) =>
-        Sign(new Dictionary<string, object> { ["alg"] = "HS512", ["typ"] = "JWT" }, claims,
+        Sign(JsonSerializer.Serialize(Header("HS512")), JsonSerializer.Serialize(claims),
             input => HMACSHA512.HashData(Encoding.UTF8.GetBytes(key), input));
 
     /// <summary><c>alg: none</c> with an empty signature.</summary>
     public static string AlgNone(IReadOnlyDictionary<string, object> claims) =>
-        Sign(new Dictionary<string, object> { ["alg"] = "none", ["typ"] = "JWT" }, claims, _ => []);
+        Sign(JsonSerializer.Serialize(Header("none")), JsonSerializer.Serialize(claims), _ => []);
 
-    private static string Sign(Dictionary<string, object> header, IReadOnlyDictionary<string, object> claims,
-        Func<byte[], byte[]> signature)
+    /// <summary>A JSON value written exactly as <paramref name="json"/> (<c>3.0</c> stays <c>3.0</c>), as a claim or header value.</summary>
+    public static JsonElement Raw(string json)
     {
-        var signingInput = Encode(JsonSerializer.SerializeToUtf8Bytes(header)) + "." + Encode(JsonSerializer.SerializeToUtf8Bytes(claims));
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Whether <paramref name="token"/> carries the HS256 signature of its first two segments under <paramref name="key"/>.</summary>
+    public static bool IsSignedWith(string token, string key)
+    {
+        var end = token.LastIndexOf('.');
+        return Encode(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.ASCII.GetBytes(token[..end]))) == token[(end + 1)..];
+    }
+
+    public static Dictionary<string, object> Header(string alg) => new() { ["alg"] = alg, ["typ"] = "JWT" };
+
+    private static string Sign(string header, string payload, Func<byte[], byte[]> signature)
+    {
+        var signingInput = Encode(Encoding.UTF8.GetBytes(header)) + "." + Encode(Encoding.UTF8.GetBytes(payload));
         return signingInput + "." + Encode(signature(Encoding.ASCII.GetBytes(signingInput)));
     }
 

@@ -9,8 +9,19 @@ namespace CleanUser.Infrastructure.Persistence;
 /// The service's database. Used as is on SQLite, whose migrations (Migrations/) belong to this type; on PostgreSQL
 /// the container hands out <see cref="PostgresCleanUserDbContext"/>, the same model with migrations of its own.
 /// </summary>
-public class CleanUserDbContext(DbContextOptions<CleanUserDbContext> options) : DbContext(options)
+public class CleanUserDbContext : DbContext
 {
+    public CleanUserDbContext(DbContextOptions<CleanUserDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For the context type of another database (its options are typed for it).</summary>
+    protected CleanUserDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<User> Users => Set<User>();
 
     public DbSet<Tag> Tags => Set<Tag>();

@@ -21,7 +21,7 @@ public sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<Cle
     {
         var options = new DbContextOptionsBuilder<CleanUserDbContext>();
         provider.Configure(options);
-        return provider.CreateContext(options.Options);
+        return provider.CreateContextPool(options.Options)();
     }
 }
 

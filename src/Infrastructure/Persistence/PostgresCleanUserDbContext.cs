@@ -9,7 +9,7 @@ namespace CleanUser.Infrastructure.Persistence;
 /// ones, which stay with <see cref="CleanUserDbContext"/> (docs/adr/0006-postgresql.md). Everything else injects
 /// <see cref="CleanUserDbContext"/>; the container hands out this type when <c>Database:Provider</c> is Postgres.
 /// </summary>
-public sealed class PostgresCleanUserDbContext(DbContextOptions<CleanUserDbContext> options) : CleanUserDbContext(options)
+public sealed class PostgresCleanUserDbContext(DbContextOptions<PostgresCleanUserDbContext> options) : CleanUserDbContext(options)
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

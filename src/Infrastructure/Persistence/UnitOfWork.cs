@@ -13,7 +13,9 @@ namespace CleanUser.Infrastructure.Persistence;
 /// One transaction per command, run through the database's execution strategy. Side effects outside the database
 /// (stored files) are undone when the work does not commit. Failures of a save come out as the application's
 /// exceptions: a row that changed underneath is a concurrency conflict, the username index refusing a name is
-/// "taken". The domain events of what is saved go to the outbox with it (<see cref="Outbox.OutboxInterceptor"/>).
+/// "taken", a database that cannot serve now (busy, full, read-only, unreachable; the provider says which) is
+/// <see cref="ServiceUnavailableException"/> — after the rollback, with nothing written. The domain events of what is
+/// saved go to the outbox with it (<see cref="Outbox.OutboxInterceptor"/>).
 /// </summary>
 public sealed partial class UnitOfWork(
     CleanUserDbContext db,
@@ -38,9 +40,14 @@ public sealed partial class UnitOfWork(
                 await SaveAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-        catch
+        catch (Exception exception)
         {
             await RollBackSideEffectsAsync().ConfigureAwait(false);
+            if (provider.IsUnavailable(exception))
+            {
+                throw DatabaseFailures.Unavailable(exception, logger);
+            }
+
             throw;
         }
 
@@ -64,27 +71,36 @@ public sealed partial class UnitOfWork(
         }
 
         var strategy = db.Database.CreateExecutionStrategy();
-        var result = await strategy.ExecuteAsync(async ct =>
+        T result;
+        try
         {
-            // Every attempt starts from what the database holds now, not from a previous attempt's entities.
-            db.ChangeTracker.Clear();
-            try
+            result = await strategy.ExecuteAsync(async ct =>
             {
-                // The whole transaction is one turn of this process's writers (SQLite: one at a time, see
-                // SqliteProvider); the turn ends after the commit or the rollback, before side effects are undone.
-                using var turn = await provider.EnterWriteTurnAsync(ct).ConfigureAwait(false);
-                await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-                var value = await operation(ct).ConfigureAwait(false);
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return value;
-            }
-            catch
-            {
-                // Before any retry of the strategy: each attempt undoes its own side effects.
-                await RollBackSideEffectsAsync().ConfigureAwait(false);
-                throw;
-            }
-        }, cancellationToken).ConfigureAwait(false);
+                // Every attempt starts from what the database holds now, not from a previous attempt's entities.
+                db.ChangeTracker.Clear();
+                try
+                {
+                    // The whole transaction is one turn of this process's writers (SQLite: one at a time, see
+                    // SqliteProvider); the turn ends after the commit or the rollback, before side effects are undone.
+                    using var turn = await provider.EnterWriteTurnAsync(ct).ConfigureAwait(false);
+                    await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+                    var value = await operation(ct).ConfigureAwait(false);
+                    await transaction.CommitAsync(ct).ConfigureAwait(false);
+                    return value;
+                }
+                catch
+                {
+                    // Before any retry of the strategy: each attempt undoes its own side effects.
+                    await RollBackSideEffectsAsync().ConfigureAwait(false);
+                    throw;
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (provider.IsUnavailable(exception))
+        {
+            // Only now, after the strategy's last retry (PostgreSQL retries transient failures itself).
+            throw DatabaseFailures.Unavailable(exception, logger);
+        }
 
         _rollbacks.Clear();
         return result;

@@ -7,6 +7,7 @@ using CleanUser.Infrastructure.Outbox;
 using CleanUser.WebApi.Infrastructure;
 using CleanUser.WebApi.Users;
 using MediatR;
+using Microsoft.Extensions.Options;
 
 namespace CleanUser.WebApi.Cli;
 
@@ -49,6 +50,13 @@ public static class OperatorCommands
                 await output.WriteLineAsync("Database is up to date.").ConfigureAwait(false);
                 return 0;
             case ["token", var id, .. var rest] when TryParseId(id, out var userId) && TryParseHours(rest, out var hours):
+                if (hours > scope.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.MaxTokenLifetime)
+                {
+                    // The service would refuse the token (docs/api.md#authentication).
+                    await error.WriteLineAsync("--hours is longer than Auth:MaxTokenLifetimeHours accepts.").ConfigureAwait(false);
+                    return 2;
+                }
+
                 await output.WriteLineAsync(scope.ServiceProvider.GetRequiredService<AccessTokens>().Issue(userId, hours)).ConfigureAwait(false);
                 return 0;
             case ["user", "patch", var id, .. var fields] when TryParseId(id, out var userId):

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CleanUser.Infrastructure.Media;
 using CleanUser.Infrastructure.Persistence;
+using CleanUser.Infrastructure.Persistence.Providers;
 using CleanUser.WebApi.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
@@ -10,9 +11,9 @@ using Microsoft.Extensions.Options;
 namespace CleanUser.WebApi.Health;
 
 /// <summary>
-/// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the database is reachable and has every migration
-/// of its provider applied, and the media folder is writable — 503 otherwise. No auth; they don't go through
-/// MediatR, so they add nothing to the request log.
+/// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the database is reachable, has every migration of
+/// its provider applied and takes writes, and the media folder is writable — 503 otherwise (docs/operations.md#health).
+/// No auth; they don't go through MediatR, so they add nothing to the request log.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -50,7 +51,7 @@ public static class HealthEndpoints
     }
 }
 
-public sealed class DatabaseReadyCheck(CleanUserDbContext db) : IHealthCheck
+public sealed class DatabaseReadyCheck(CleanUserDbContext db, IDatabaseProvider provider) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -62,9 +63,15 @@ public sealed class DatabaseReadyCheck(CleanUserDbContext db) : IHealthCheck
             }
 
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
-            return pending.Count == 0
-                ? HealthCheckResult.Healthy("Reachable and up to date.")
-                : HealthCheckResult.Unhealthy($"{pending.Count} migration(s) not applied.");
+            if (pending.Count > 0)
+            {
+                return HealthCheckResult.Unhealthy($"{pending.Count} migration(s) not applied.");
+            }
+
+            // Reachable is not enough: a full disk or a read-only file still answers reads, and refuses every write.
+            return await provider.TakesWritesAsync(db.Database, cancellationToken).ConfigureAwait(false)
+                ? HealthCheckResult.Healthy("Reachable, up to date and taking writes.")
+                : HealthCheckResult.Unhealthy("The database takes no writes (read-only, full or locked).");
         }
 #pragma warning disable CA1031 // Any failure to reach the database means "not ready", never a 500.
         catch (Exception exception)
@@ -77,19 +84,42 @@ public sealed class DatabaseReadyCheck(CleanUserDbContext db) : IHealthCheck
 
 public sealed class MediaStorageWritableCheck(IOptions<MediaOptions> options) : IHealthCheck
 {
+    private static readonly byte[] ProbeContent = [1];
+
+    /// <summary>
+    /// Writes a probe file, reads it back and deletes it — whatever failed: a full disk lets the file be created and
+    /// refuses its byte, and the empty file must not stay behind.
+    /// </summary>
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var probe = Path.Combine(options.Value.Root, $".health-{Guid.NewGuid():N}");
         try
         {
             Directory.CreateDirectory(options.Value.Root);
-            await File.WriteAllBytesAsync(probe, [1], cancellationToken).ConfigureAwait(false);
-            File.Delete(probe);
-            return HealthCheckResult.Healthy("Writable.");
+            await File.WriteAllBytesAsync(probe, ProbeContent, cancellationToken).ConfigureAwait(false);
+            return (await File.ReadAllBytesAsync(probe, cancellationToken).ConfigureAwait(false)).AsSpan().SequenceEqual(ProbeContent)
+                ? HealthCheckResult.Healthy("Writable.")
+                : HealthCheckResult.Unhealthy("The media folder does not keep what is written to it.");
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return HealthCheckResult.Unhealthy("The media folder is not writable.", exception);
+        }
+        finally
+        {
+            Delete(probe);
+        }
+    }
+
+    private static void Delete(string probe)
+    {
+        try
+        {
+            File.Delete(probe);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Nothing more can be done here about a folder that refuses even a removal.
         }
     }
 }

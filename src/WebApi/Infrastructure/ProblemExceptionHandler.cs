@@ -1,6 +1,8 @@
 using System.Globalization;
 using CleanUser.Application.Common.Exceptions;
 using CleanUser.Domain.Common;
+using CleanUser.Infrastructure.Persistence;
+using CleanUser.Infrastructure.Persistence.Providers;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Net.Http.Headers;
@@ -11,11 +13,19 @@ namespace CleanUser.WebApi.Infrastructure;
 /// The one place failures become HTTP responses (docs/api.md#errors). Every known failure has a status below 500;
 /// anything else is a 500 that shows neither a stack trace nor SQL.
 /// </summary>
-public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(IDatabaseProvider database, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
+        ArgumentNullException.ThrowIfNull(exception);
+        if (exception is not ServiceUnavailableException && database.IsUnavailable(exception))
+        {
+            // A read outside a command (the caller's existence check, GET) meets the database's own exception; a
+            // command's comes from the unit of work as ServiceUnavailableException already.
+            exception = DatabaseFailures.Unavailable(exception, logger);
+        }
+
         var problem = ToProblem(exception);
         if (problem.Status == StatusCodes.Status500InternalServerError)
         {

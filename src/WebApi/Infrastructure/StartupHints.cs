@@ -25,6 +25,10 @@ public static class StartupHints
             .Replace("://*", "://localhost", StringComparison.Ordinal)
             .TrimEnd('/');
         var token = app.Services.GetRequiredService<AccessTokens>().Issue(1);
+        // Where the key came from, never the key itself: docs/api.md#configuration.
+        var key = string.IsNullOrEmpty(app.Configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.SigningKey)}"])
+            ? $"this folder's development key, {Path.GetFullPath(DevelopmentSigningKey.RelativePath, app.Environment.ContentRootPath)}"
+            : "Auth:SigningKey";
         Console.WriteLine($"""
 
             CleanUser is listening on {baseUrl} (demo users: 1 alice, 2 bob, 3 carol, 4 dave — blocked).
@@ -33,7 +37,7 @@ public static class StartupHints
             curl -i -X PATCH {baseUrl}/api/v2/user/1/ -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' -d '{"{"}"bio": "Hello from CleanUser"{"}"}'
 
             Read her back: curl {baseUrl}/api/v2/user/1/
-            Another token: dotnet run --project src/WebApi -- token 2
+            Another token: dotnet run --project src/WebApi -- token 2 (tokens are signed with {key})
 
             """);
     }

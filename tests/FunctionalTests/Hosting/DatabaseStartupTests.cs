@@ -70,7 +70,7 @@ public sealed class DatabaseStartupTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("Database is up to date.", run.Output, StringComparison.Ordinal);
-        var options = new DbContextOptionsBuilder<CleanUserDbContext>().UseNpgsql(database.ConnectionString).Options;
+        var options = new DbContextOptionsBuilder<PostgresCleanUserDbContext>().UseNpgsql(database.ConnectionString).Options;
         await using var db = new PostgresCleanUserDbContext(options);
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());

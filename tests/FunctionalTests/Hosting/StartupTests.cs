@@ -39,23 +39,13 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
-    public void EnsureUsable_outside_development_refuses_a_missing_key()
+    public void EnsureUsable_outside_development_refuses_a_missing_key_and_makes_none()
     {
         var options = new AuthOptions();
 
-        Assert.Throws<InvalidOperationException>(() => options.EnsureUsable(isDevelopment: false));
+        Assert.Throws<InvalidOperationException>(() => options.EnsureUsable(isDevelopment: false, _process.Folder));
         Assert.Null(options.SigningKey);
-    }
-
-    [Fact]
-    public void EnsureUsable_in_development_fills_in_the_development_key()
-    {
-        var options = new AuthOptions();
-
-        options.EnsureUsable(isDevelopment: true);
-
-        Assert.Equal(AuthOptions.DevelopmentSigningKey, options.SigningKey);
-        Assert.True(options.SigningKeyBytes().Length >= AuthOptions.MinimumKeyBytes);
+        Assert.False(Directory.Exists(Path.Combine(_process.Folder, "data")));
     }
 
     [Fact]
@@ -63,9 +53,25 @@ public sealed class StartupTests : IDisposable
     {
         var options = new AuthOptions { SigningKey = TestApp.SigningKey };
 
-        options.EnsureUsable(isDevelopment: true);
+        options.EnsureUsable(isDevelopment: true, _process.Folder);
 
         Assert.Equal(TestApp.SigningKey, options.SigningKey);
+        Assert.False(Directory.Exists(Path.Combine(_process.Folder, "data")));
+    }
+
+    [Theory]
+    [InlineData("-1", null, "Auth:MaxTokenLifetimeHours")]
+    [InlineData("24", "1.00:00:01", "Auth:TokenLifetime")]
+    public async Task A_token_lifetime_beyond_the_maximum_stops_the_service_before_it_listens(string maxHours, string? lifetime, string named)
+    {
+        var settings = Settings(TestApp.SigningKey);
+        settings["Auth__MaxTokenLifetimeHours"] = maxHours;
+        settings["Auth__TokenLifetime"] = lifetime;
+
+        var run = await _process.RunAsync(settings, "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"CleanUser cannot start: {named}", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
 
     /// <summary>A SQLite database and a media folder in the process's folder, and the signing key <paramref name="key"/>.</summary>

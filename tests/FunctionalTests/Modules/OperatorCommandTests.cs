@@ -117,4 +117,16 @@ public sealed class OperatorCommandTests(TestApp app) : IClassFixture<TestApp>
         using var response = await client.PatchJsonAsync(id, new { bio = "via operator token" });
         Assert.Equal("via operator token", (await response.ReadUserAsync()).GetProperty("bio").GetString());
     }
+
+    [Fact]
+    public async Task Token_refuses_hours_beyond_the_maximum_lifetime_the_api_accepts()
+    {
+        var id = await app.CreateUserAsync();
+
+        var (exitCode, output, error) = await RunAsync("token", Id(id), "--hours", "721");
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains("Auth:MaxTokenLifetimeHours", error, StringComparison.Ordinal);
+    }
 }

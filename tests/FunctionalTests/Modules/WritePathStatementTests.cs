@@ -1,9 +1,10 @@
 using CleanUser.Tests.Support;
-using System.Diagnostics;
+using System.Data.Common;
 using System.Text.Json;
 using CleanUser.Application.Common.Security;
 using CleanUser.Application.Users.Commands.JsonPatchUser;
 using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.AspNetCore.JsonPatch.SystemTextJson;
 using Microsoft.EntityFrameworkCore;
@@ -16,31 +17,41 @@ namespace CleanUser.FunctionalTests.Modules;
 /// One request, one load, one uniqueness query (docs/request-flow.md): the SQL statements a rename sends, counted
 /// on the real database. A rule evaluated twice, or a second load of the user, shows up here as an extra statement.
 /// </summary>
-public sealed class WritePathStatementTests(TestApp app) : IClassFixture<TestApp>
+public sealed class WritePathStatementTests : IDisposable
 {
+    private readonly StatementRecorder _recorder = new();
+    private readonly TestApp _app;
+
+    public WritePathStatementTests() => _app = TestApp.With(new TestAppOptions
+    {
+        Services = services => services.ConfigureDbContext<CleanUserDbContext>(options => options.AddInterceptors(_recorder)),
+    });
+
+    public void Dispose() => _app.Dispose();
+
     [Fact]
     public async Task A_patch_of_username_asks_once_whether_the_name_is_free_loads_the_user_once_and_writes_once()
     {
-        var id = await app.CreateUserAsync();
+        var id = await _app.CreateUserAsync();
         var wanted = UserBuilder.UniqueName("renamed");
 
         var statements = await RecordAsync(new PatchUserCommand(id, ProfilePatch.Of(("username", wanted), ("bio", "new"))));
 
-        Assert.Equal(wanted, (await app.ReadUserAsync(id)).Username);
+        Assert.Equal(wanted, (await _app.ReadUserAsync(id)).Username);
         AssertOneQueryOneLoadOneWrite(statements);
     }
 
     [Fact]
     public async Task A_json_patch_of_username_runs_the_same_single_validation_and_load()
     {
-        var id = await app.CreateUserAsync();
+        var id = await _app.CreateUserAsync();
         var wanted = UserBuilder.UniqueName("patched");
         var document = JsonSerializer.Deserialize<JsonPatchDocument>(
             $$"""[{"op":"replace","path":"/username","value":"{{wanted}}"},{"op":"replace","path":"/bio","value":"new"}]""")!;
 
         var statements = await RecordAsync(new JsonPatchUserCommand(id, document));
 
-        Assert.Equal(wanted, (await app.ReadUserAsync(id)).Username);
+        Assert.Equal(wanted, (await _app.ReadUserAsync(id)).Username);
         AssertOneQueryOneLoadOneWrite(statements);
     }
 
@@ -59,56 +70,47 @@ public sealed class WritePathStatementTests(TestApp app) : IClassFixture<TestApp
     /// <summary>The statements EF Core sends while <paramref name="command"/> runs in this flow (other tests' are not seen).</summary>
     private async Task<List<string>> RecordAsync<T>(IRequest<T> command)
     {
-        var recorder = new StatementRecorder();
-        using var subscription = DiagnosticListener.AllListeners.Subscribe(recorder);
-        await using var scope = app.Services.CreateAsyncScope();
+        await using var scope = _app.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
-        StatementRecorder.Recording.Value = recorder;
+        var statements = new List<string>();
+        _recorder.Recording.Value = statements;
         try
         {
             await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command);
         }
         finally
         {
-            StatementRecorder.Recording.Value = null;
+            _recorder.Recording.Value = null;
         }
 
-        return recorder.Statements;
+        return statements;
     }
 
-    private sealed class StatementRecorder : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
+    private sealed class StatementRecorder : DbCommandInterceptor
     {
-        public static readonly AsyncLocal<StatementRecorder?> Recording = new();
+        public AsyncLocal<List<string>?> Recording { get; } = new();
 
-        private readonly List<IDisposable> _listeners = [];
-
-        public List<string> Statements { get; } = [];
-
-        public void OnNext(DiagnosticListener value)
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            if (value.Name == DbLoggerCategory.Name)
-            {
-                _listeners.Add(value.Subscribe(this));
-            }
+            Record(command);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
         }
 
-        public void OnNext(KeyValuePair<string, object?> value)
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
-            if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data && Recording.Value == this)
-            {
-                lock (Statements)
-                {
-                    Statements.Add(data.Command.CommandText);
-                }
-            }
+            Record(command);
+            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
         }
 
-        public void OnCompleted()
+        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<object> result, CancellationToken cancellationToken = default)
         {
+            Record(command);
+            return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
         }
 
-        public void OnError(Exception error)
-        {
-        }
+        private void Record(DbCommand command) => Recording.Value?.Add(command.CommandText);
     }
 }

@@ -6,9 +6,10 @@ namespace CleanUser.Infrastructure.Persistence.Providers;
 
 /// <summary>
 /// Everything that differs between the databases the service runs on, in one place per database: how the context
-/// connects, which context type owns the migrations, how a refused unique index looks, how a command locks what it
-/// changes, and what a migration needs around it. The rest of the persistence code asks this and never checks which
-/// database it is on. One instance per container, chosen by <c>Database:Provider</c> (<see cref="DatabaseConfiguration"/>).
+/// connects, which context type owns the migrations, how a refused unique index looks, which failures mean "try again
+/// later", whether it takes writes, how a command locks what it changes, and what a migration needs around it. The rest
+/// of the persistence code asks this and never checks which database it is on. One instance per container, chosen by
+/// <c>Database:Provider</c> (<see cref="DatabaseConfiguration"/>).
 /// </summary>
 public interface IDatabaseProvider
 {
@@ -16,13 +17,29 @@ public interface IDatabaseProvider
     void Configure(DbContextOptionsBuilder options);
 
     /// <summary>
-    /// The context for this database. Each database has its own migrations, so its own context type
-    /// (docs/adr/0006-postgresql.md); callers see it as <see cref="CleanUserDbContext"/>.
+    /// A pool of contexts for this database on <paramref name="options"/>: each call rents one, disposing it gives it
+    /// back. Each database has its own migrations, so its own context type (docs/adr/0006-postgresql.md); callers see
+    /// it as <see cref="CleanUserDbContext"/>.
     /// </summary>
-    CleanUserDbContext CreateContext(DbContextOptions<CleanUserDbContext> options);
+    Func<CleanUserDbContext> CreateContextPool(DbContextOptions<CleanUserDbContext> options);
 
     /// <summary>Whether the write failed because the unique <paramref name="index"/> refused it (and nothing else did).</summary>
     bool IsUniqueViolation(DbUpdateException exception, IReadOnlyIndex index);
+
+    /// <summary>
+    /// Whether <paramref name="exception"/>, or an exception it wraps, is the database saying it cannot serve right now —
+    /// busy or locked past the wait, full, read-only, failing I/O, unreachable — rather than refusing this request. Such
+    /// a failure is a 503 with <c>Retry-After</c>, never a 500 (<see cref="DatabaseFailures"/>; the codes per database are
+    /// listed in docs/security.md#infrastructure-failures).
+    /// </summary>
+    bool IsUnavailable(Exception exception);
+
+    /// <summary>
+    /// Whether the database would take a write now (readiness, docs/operations.md#health): false when it would refuse
+    /// one (read-only, full, locked past the wait); a database it cannot reach at all may throw instead. Leaves nothing
+    /// changed.
+    /// </summary>
+    Task<bool> TakesWritesAsync(DatabaseFacade database, CancellationToken cancellationToken);
 
     /// <summary>
     /// Waits for this process's turn to write, and holds it until the result is disposed. The unit of work holds a

@@ -68,7 +68,13 @@ public sealed class PostgresProvider : IDatabaseProvider
             npgsql.EnableRetryOnFailure(MaxRetryCount, MaxRetryDelay, errorCodesToAdd: null));
     }
 
-    public CleanUserDbContext CreateContext(DbContextOptions<CleanUserDbContext> options) => new PostgresCleanUserDbContext(options);
+    public Func<CleanUserDbContext> CreateContextPool(DbContextOptions<CleanUserDbContext> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        // The same options (tests add interceptors to them), typed for the context a pool of this type creates.
+        var own = new DbContextOptions<PostgresCleanUserDbContext>(options.Extensions.ToDictionary(extension => extension.GetType()));
+        return new PooledDbContextFactory<PostgresCleanUserDbContext>(own).CreateDbContext;
+    }
 
     /// <summary>No queue in this process: PostgreSQL runs writers side by side, and a command's row lock queues those on one user.</summary>
     public Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken) => NoTurn.Task;
@@ -80,6 +86,36 @@ public sealed class PostgresProvider : IDatabaseProvider
         ArgumentNullException.ThrowIfNull(index);
         return exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres &&
                postgres.ConstraintName == index.GetDatabaseName();
+    }
+
+    /// <summary>
+    /// What Npgsql calls transient (a network error, a timeout, a dropped connection, a lock or a serialization failure
+    /// the execution strategy has retried already), and these SQLSTATEs: class 08 (connection exception), class 53
+    /// (insufficient resources: 53100 disk full, 53200 out of memory, 53300 too many connections), 57P01/57P02/57P03
+    /// (the server shutting down or not accepting connections yet) and 25006 (a read-only server: a standby).
+    /// </summary>
+    public bool IsUnavailable(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.AndCauses().OfType<NpgsqlException>().Any(npgsql => npgsql.IsTransient || npgsql is PostgresException
+        {
+            SqlState: [ '0', '8', _, _, _ ] or [ '5', '3', _, _, _ ]
+                or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                or PostgresErrorCodes.ReadOnlySqlTransaction,
+        });
+    }
+
+    /// <summary>
+    /// Whether the server is a primary that accepts writes: not in recovery (a standby) and not read-only
+    /// (<c>default_transaction_read_only</c>). Nothing is written: a full disk shows only when a write fails (53100, a 503).
+    /// </summary>
+    public async Task<bool> TakesWritesAsync(DatabaseFacade database, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var readOnly = await database
+            .SqlQuery<bool>($"SELECT pg_is_in_recovery() OR current_setting('transaction_read_only')::boolean AS \"Value\"")
+            .SingleAsync(cancellationToken).ConfigureAwait(false);
+        return !readOnly;
     }
 
     /// <summary>

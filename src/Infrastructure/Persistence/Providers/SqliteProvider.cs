@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -17,7 +18,8 @@ namespace CleanUser.Infrastructure.Persistence.Providers;
 /// a transaction that finds the lock taken falls into Microsoft.Data.Sqlite's busy retry, which sleeps about 150 ms
 /// between attempts, so under concurrent writes most of the time went to sleeping, not writing. With the gate at most
 /// one of this process's transactions asks SQLite for the lock at a time, and waiters are woken in order the moment
-/// it is free. The busy timeout still covers another process on the same file (an operator verb).
+/// it is free. The busy timeout (<c>Default Timeout</c> in the connection string, 30 s unless set) still covers another
+/// process on the same file (an operator verb); past it a command fails with SQLITE_BUSY, which is a 503.
 /// </remarks>
 public sealed class SqliteProvider : IDatabaseProvider, IDisposable
 {
@@ -25,7 +27,20 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     private const int SqliteUniqueConstraintFailed = 2067;
 
     /// <summary>Microsoft.Data.Sqlite's own default: how long a command waits for a lock held by another process.</summary>
-    private const int MinimumDefaultTimeoutSeconds = 30;
+    private const int DefaultTimeoutSeconds = 30;
+
+    /// <summary>
+    /// How long the readiness probe waits for another process's lock, at most: well inside readiness's own bound, since
+    /// SQLite's busy wait does not heed cancellation.
+    /// </summary>
+    private const int ProbeTimeoutSeconds = 2;
+
+    /// <summary>
+    /// The primary result codes that mean the file cannot serve now, whatever the request: SQLITE_BUSY (5) and
+    /// SQLITE_LOCKED (6) past the busy timeout, SQLITE_READONLY (8), SQLITE_IOERR (10), SQLITE_FULL (13),
+    /// SQLITE_CANTOPEN (14).
+    /// </summary>
+    private static readonly int[] UnavailableCodes = [5, 6, 8, 10, 13, 14];
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SqliteSynchronousInterceptor _synchronous = new();
@@ -36,7 +51,7 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         ConnectionString = connectionString;
     }
 
-    /// <summary>The connection string in use: the data source an absolute path, the lock timeout at least 30 s.</summary>
+    /// <summary>The connection string in use: the data source an absolute path, the lock timeout positive (30 s unless set).</summary>
     public string ConnectionString { get; }
 
     /// <summary>
@@ -64,7 +79,8 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
             builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
         }
 
-        builder.DefaultTimeout = builder.DefaultTimeout < MinimumDefaultTimeoutSeconds ? MinimumDefaultTimeoutSeconds : builder.DefaultTimeout;
+        // 0 would wait for a lock forever (a request that never ends), a negative value not at all.
+        builder.DefaultTimeout = builder.DefaultTimeout > 0 ? builder.DefaultTimeout : DefaultTimeoutSeconds;
         return new SqliteProvider(builder.ToString());
     }
 
@@ -74,7 +90,8 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         options.UseSqlite(ConnectionString).AddInterceptors(_synchronous);
     }
 
-    public CleanUserDbContext CreateContext(DbContextOptions<CleanUserDbContext> options) => new(options);
+    public Func<CleanUserDbContext> CreateContextPool(DbContextOptions<CleanUserDbContext> options) =>
+        new PooledDbContextFactory<CleanUserDbContext>(options).CreateDbContext;
 
     /// <summary>
     /// SQLite names neither the index nor the kind of violation, only "UNIQUE constraint failed: Users.NormalizedUsername":
@@ -92,6 +109,54 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         var table = index.DeclaringEntityType.GetTableName();
         var columns = string.Join(", ", index.Properties.Select(p => $"{table}.{p.GetColumnName()}"));
         return sqlite.Message.Contains("UNIQUE constraint failed: " + columns, StringComparison.Ordinal);
+    }
+
+    public bool IsUnavailable(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.AndCauses().OfType<SqliteException>().Any(sqlite => UnavailableCodes.Contains(sqlite.SqliteErrorCode));
+    }
+
+    /// <summary>
+    /// A committed write that changes nothing: <c>user_version</c> (which the service does not use) set to its own value,
+    /// in a turn of this process's writers. Its commit appends a page to the WAL, so it fails as a PATCH would on a
+    /// read-only file, a full disk, or a lock another process holds past <see cref="ProbeTimeoutSeconds"/>. A
+    /// transaction that is rolled back would not do: it never reaches the disk.
+    /// </summary>
+    public async Task<bool> TakesWritesAsync(DatabaseFacade database, CancellationToken cancellationToken)
+    {
+        using var turn = await EnterWriteTurnAsync(cancellationToken).ConfigureAwait(false);
+        var connection = new SqliteConnection(ConnectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            connection.DefaultTimeout = Math.Min(connection.DefaultTimeout, ProbeTimeoutSeconds);
+            try
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    var command = connection.CreateCommand();
+                    await using (command.ConfigureAwait(false))
+                    {
+                        command.Transaction = transaction;
+                        command.CommandText = "PRAGMA user_version;";
+                        var version = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false),
+                            CultureInfo.InvariantCulture);
+                        command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {version};");
+                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return true;
+            }
+            catch (SqliteException exception) when (IsUnavailable(exception))
+            {
+                return false;
+            }
+        }
     }
 
     public async Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken)

@@ -1,0 +1,304 @@
+using System.Data.Common;
+using System.Net;
+using CleanUser.Application.Common.Exceptions;
+using CleanUser.Application.Common.Security;
+using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.FunctionalTests.HttpStandards;
+using CleanUser.Infrastructure.Persistence;
+using CleanUser.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CleanUser.FunctionalTests.Hosting;
+
+/// <summary>
+/// docs/security.md#infrastructure-failures: a database that cannot serve now — locked past the wait, full, read-only,
+/// gone — is a 503 with <c>Retry-After</c>, never a 500; nothing of the request is written; readiness says so while
+/// it lasts; and the service recovers by itself once the cause is gone. Each test has an app of its own, since it
+/// breaks the database.
+/// </summary>
+public sealed class DatabaseFailureTests
+{
+    private const string Never = "never stored";
+
+    [SqliteFact]
+    public async Task A_write_that_waits_past_the_busy_timeout_for_another_process_lock_is_503_and_changes_nothing()
+    {
+        using var folder = TestFolder.Create(sqliteOnly: true);
+        using var app = SqliteAppAt(folder.DatabasePath, folder);
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
+
+        await using (await SqliteAsync(folder.DatabasePath, "BEGIN EXCLUSIVE;"))
+        {
+            await AssertUnavailableAsync(await client.PatchJsonAsync(id, new { bio = Never }));
+            // Code in the process (a module, the user patch verb) gets the same answer, as an exception.
+            await Assert.ThrowsAsync<ServiceUnavailableException>(() =>
+                app.SendAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", Never))), Caller.System));
+            await Readiness.AssertNotReadyButLiveAsync(app.CreateClient());
+        }
+
+        Assert.Equal(before, await app.ReadUserAsync(id));
+        await AssertRecoveredAsync(app, client, id);
+    }
+
+    [PostgresFact]
+    public async Task A_write_that_waits_past_the_lock_timeout_for_a_row_another_connection_holds_is_503_and_changes_nothing()
+    {
+        using var folder = TestFolder.Create();
+        var shortWait = new NpgsqlConnectionStringBuilder(folder.Database.ConnectionString) { Options = "-c lock_timeout=300" };
+        using var app = TestApp.Over(folder, new TestAppOptions
+        {
+            Outbox = false,
+            Settings = new Dictionary<string, string> { ["ConnectionStrings:Default"] = shortWait.ConnectionString },
+        });
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
+
+        await using (var other = new NpgsqlConnection(folder.Database.ConnectionString))
+        {
+            await other.OpenAsync();
+            await using var transaction = await other.BeginTransactionAsync();
+            await using var command = new NpgsqlCommand("SELECT 1 FROM \"Users\" WHERE \"Id\" = @id FOR UPDATE", other, transaction)
+            {
+                Parameters = { new("id", id) },
+            };
+            await command.ExecuteScalarAsync();
+
+            await AssertUnavailableAsync(await client.PatchJsonAsync(id, new { bio = Never }));
+            // One user held is not the instance's failure: the others can still be written (a decision, see the docs).
+            Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync(Api.Relative("/health/ready"))).StatusCode);
+        }
+
+        Assert.Equal(before, await app.ReadUserAsync(id));
+        await AssertRecoveredAsync(app, client, id);
+    }
+
+    [SqliteMountFact]
+    public async Task A_write_to_a_full_disk_is_503_changes_nothing_and_readiness_is_503_until_there_is_room()
+    {
+        using var volume = TmpfsVolume.Mount(8 * 1024 * 1024);
+        using var folder = TestFolder.Create(sqliteOnly: true);
+        var database = Path.Combine(volume.Path, "cleanuser.db");
+        using var app = SqliteAppAt(database, folder);
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
+        // An empty write-ahead log: the next commit has to grow it, as it does once the log's space is used.
+        await using (await SqliteAsync(database, "PRAGMA wal_checkpoint(TRUNCATE);"))
+        {
+        }
+
+        volume.Fill();
+
+        await AssertUnavailableAsync(await client.PatchJsonAsync(id, new { bio = Never }));
+        await Readiness.AssertNotReadyButLiveAsync(app.CreateClient());
+        Assert.Equal(before, await app.ReadUserAsync(id));
+
+        volume.Empty();
+        await AssertRecoveredAsync(app, client, id);
+    }
+
+    [SqliteFact]
+    public async Task A_write_the_database_has_no_page_left_for_is_503_and_changes_nothing()
+    {
+        // SQLITE_FULL without root: max_page_count caps the file at the pages it has (after VACUUM, none of them free).
+        var cap = new PageCap();
+        using var folder = TestFolder.Create(sqliteOnly: true);
+        using var app = TestApp.Over(folder, new TestAppOptions
+        {
+            Outbox = false,
+            Services = services => services.ConfigureDbContext<CleanUserDbContext>(options => options.AddInterceptors(cap)),
+        });
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
+        await using (var vacuum = await SqliteAsync(folder.DatabasePath, "VACUUM;"))
+        {
+            await using var count = vacuum.CreateCommand();
+            count.CommandText = "PRAGMA page_count;";
+            cap.Pages = (long)(await count.ExecuteScalarAsync())!;
+        }
+
+        // 5000 characters of four UTF-8 bytes each: overflow pages the file may not grow by.
+        await AssertUnavailableAsync(await client.PatchJsonAsync(id, new { bio = string.Concat(Enumerable.Repeat("😀", 5000)) }));
+
+        Assert.Equal(before, await app.ReadUserAsync(id));
+    }
+
+    [SqliteMountFact]
+    public async Task With_a_read_only_database_file_writes_are_503_and_readiness_is_503()
+    {
+        using var app = TestApp.With(new TestAppOptions { SqliteOnly = true, Outbox = false });
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
+
+        using (ReadOnlyFile.Over(app.DatabasePath))
+        {
+            // Connections opened before keep writing through the file they hold; new ones open it read-only.
+            SqliteConnection.ClearAllPools();
+
+            await AssertUnavailableAsync(await client.PatchJsonAsync(id, new { bio = Never }));
+            await Readiness.AssertNotReadyButLiveAsync(app.CreateClient());
+            Assert.Equal(before, await app.ReadUserAsync(id));
+        }
+
+        await AssertRecoveredAsync(app, client, id);
+    }
+
+    [PostgresFact]
+    public async Task With_a_read_only_postgres_database_writes_are_503_and_readiness_is_503()
+    {
+        using var app = TestApp.With(new TestAppOptions { Outbox = false });
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
+
+        await SetReadOnlyAsync(app.Database, true);
+        try
+        {
+            await AssertUnavailableAsync(await client.PatchJsonAsync(id, new { bio = Never }));
+            await Readiness.AssertNotReadyButLiveAsync(app.CreateClient());
+            Assert.Equal(before, await app.ReadUserAsync(id));
+        }
+        finally
+        {
+            await SetReadOnlyAsync(app.Database, false);
+        }
+
+        await AssertRecoveredAsync(app, client, id);
+    }
+
+    [SqliteFact]
+    public async Task Reads_of_a_database_that_cannot_be_opened_are_503_the_callers_check_included()
+    {
+        using var app = TestApp.With(new TestAppOptions { SqliteOnly = true, Outbox = false });
+        var id = await app.CreateUserAsync();
+        using var client = app.ClientFor(id);
+
+        SqliteConnection.ClearAllPools();
+        File.Delete(app.DatabasePath);
+        // A directory where the file was: SQLite can neither open nor recreate it (SQLITE_CANTOPEN).
+        Directory.CreateDirectory(app.DatabasePath);
+        try
+        {
+            // Anonymous GET: the query; with a token: the check that the token's user exists, before any handler.
+            await AssertUnavailableAsync(await app.CreateClient().GetUserAsync(id));
+            await AssertUnavailableAsync(await client.GetAsync(Api.Relative("/api/v2/user/me/")));
+        }
+        finally
+        {
+            Directory.Delete(app.DatabasePath);
+        }
+    }
+
+    [MountFact]
+    public async Task With_the_media_folder_on_a_full_disk_readiness_is_503_and_leaves_no_probe_file()
+    {
+        using var volume = TmpfsVolume.Mount(1024 * 1024);
+        using var app = TestApp.With(new TestAppOptions
+        {
+            Outbox = false,
+            Settings = new Dictionary<string, string> { ["Media:Root"] = volume.Path },
+        });
+        var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Api.Relative("/health/ready"))).StatusCode);
+
+        volume.Fill();
+
+        await Readiness.AssertNotReadyButLiveAsync(client);
+        Assert.Empty(Directory.GetFiles(volume.Path, ".health-*"));
+    }
+
+    /// <summary>An app on SQLite at <paramref name="database"/> that waits only a second for another process's lock.</summary>
+    private static TestApp SqliteAppAt(string database, TestFolder folder) => TestApp.Over(folder, new TestAppOptions
+    {
+        Outbox = false,
+        Settings = new Dictionary<string, string> { ["ConnectionStrings:Default"] = $"Data Source={database};Default Timeout=1" },
+    });
+
+    /// <summary>A connection of its own — another process, as far as the service can tell — that has run <paramref name="sql"/>.</summary>
+    private static async Task<SqliteConnection> SqliteAsync(string database, string sql)
+    {
+        var connection = new SqliteConnection($"Data Source={database};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+        return connection;
+    }
+
+    /// <summary>What a standby or a server switched to read-only looks like to its sessions.</summary>
+    private static async Task SetReadOnlyAsync(TestDatabase database, bool readOnly)
+    {
+        // From the server's maintenance database: a session of the read-only database could not switch it back.
+        await using (var server = new NpgsqlConnection(TestDatabase.PostgresServer))
+        {
+            await server.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                $"ALTER DATABASE \"{database.PostgresName}\" SET default_transaction_read_only = {(readOnly ? "on" : "off")}", server);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        // Sessions take the setting when they start.
+        await using var pooled = new NpgsqlConnection(database.ConnectionString);
+        NpgsqlConnection.ClearPool(pooled);
+    }
+
+    private static async Task AssertUnavailableAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            await response.AssertErrorAsync(HttpStatusCode.ServiceUnavailable, "service_unavailable");
+            Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, $"Retry-After: {response.Headers.RetryAfter}");
+        }
+    }
+
+    /// <summary>Once the cause is gone the instance is ready again and the same write goes through — nothing to restart.</summary>
+    private static async Task AssertRecoveredAsync(TestApp app, HttpClient client, long id)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync(Api.Relative("/health/ready"))).StatusCode);
+        var user = await (await client.PatchJsonAsync(id, new { bio = "stored" })).ReadUserAsync();
+        Assert.Equal("stored", user.GetProperty("bio").GetString());
+    }
+
+    /// <summary>Caps every connection of the app at <see cref="Pages"/> pages once it is set.</summary>
+    private sealed class PageCap : DbConnectionInterceptor
+    {
+        public long? Pages { get; set; }
+
+        public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData,
+            CancellationToken cancellationToken = default)
+        {
+            if (Pages is { } pages)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"PRAGMA max_page_count = {pages};";
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// About the SQLite file itself: runs in the suite's SQLite pass. In its PostgreSQL pass an app on SQLite would put
+    /// both databases' models in one process, and EF Core's compiled queries serve one model only.
+    /// </summary>
+    private sealed class SqliteFactAttribute : FactAttribute
+    {
+        public SqliteFactAttribute() => Skip = SqliteSkip;
+    }
+
+    /// <summary>About the SQLite file on a file system the test mounts: SQLite's pass, a process that may mount.</summary>
+    private sealed class SqliteMountFactAttribute : FactAttribute
+    {
+        public SqliteMountFactAttribute() => Skip = SqliteSkip ?? Mounts.WhyNot;
+    }
+
+    private static string? SqliteSkip => TestDatabase.OnPostgres ? "About the SQLite file: runs when the suite runs on SQLite." : null;
+}
