@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using CleanUser.WebApi.Infrastructure;
+using Microsoft.Net.Http.Headers;
 
 namespace CleanUser.WebApi.Users;
 
@@ -27,6 +28,23 @@ internal static class BodyText
         catch (InvalidOperationException exception)
         {
             throw RequestRejectedException.ParseError($"JSON parse error - {exception.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The charset <paramref name="type"/> declares, or <c>null</c> — read as UTF-8 — when it declares none or one this
+    /// runtime cannot read: an unknown name, or UTF-7, which .NET has disabled and for which
+    /// <see cref="MediaTypeHeaderValue.Encoding"/> throws instead of answering <c>null</c>.
+    /// </summary>
+    public static Encoding? CharsetOf(MediaTypeHeaderValue? type)
+    {
+        try
+        {
+            return type?.Encoding;
+        }
+        catch (NotSupportedException)
+        {
+            return null;
         }
     }
 
