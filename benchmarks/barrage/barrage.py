@@ -377,7 +377,7 @@ async def exchange(port, data, hang_up=False, timeout=120):
     return status
 
 
-async def barrage(args, requests):
+async def barrage(args, requests, pid):
     """Requests are made as they are sent (a run sends gigabytes); one generator, so a seed gives one sequence."""
     by_status, by_kind = collections.Counter(), collections.defaultdict(collections.Counter)
     sent = [0, 0]  # requests, bytes
@@ -385,6 +385,8 @@ async def barrage(args, requests):
     async def worker():
         while sent[0] < args.count:
             sent[0] += 1
+            if sent[0] % 2500 == 0:
+                print(f"RSS after {sent[0]} requests: {memory(pid)[0]:.0f} MiB", flush=True)
             kind, data = requests.next()
             sent[1] += len(data)
             status = await exchange(args.port, data, hang_up=kind in HANG_UP)
@@ -415,7 +417,7 @@ def main():
     print(f"server pid {pid}; RSS before the barrage (after 60 warm-up requests): {rss:.0f} MiB", flush=True)
 
     started, cpu = time.monotonic(), cpu_seconds(pid)
-    by_status, by_kind, sent = asyncio.run(barrage(args, requests))
+    by_status, by_kind, sent = asyncio.run(barrage(args, requests, pid))
     took, cpu = time.monotonic() - started, cpu_seconds(pid) - cpu
     rss, peak = memory(pid)
     print(f"barrage: {args.count} requests, seed {args.seed}, concurrency {args.concurrency}, "
