@@ -108,7 +108,7 @@ public static class MultipartFormReader
                 using (text)
                 {
                     fields[field.Name] = BodyText.Decode(text.GetBuffer().AsSpan(0, (int)text.Length),
-                        BodyText.CharsetOf(MediaTypeHeaderValue.TryParse(section.ContentType, out var partType) ? partType : null));
+                        MediaTypeHeaderValue.TryParse(section.ContentType, out var partType) ? BodyText.DeclaredEncoding(partType) : null);
                 }
             }
         }

@@ -61,6 +61,7 @@ public class HostileBodyTests(TestApp app) : IClassFixture<TestApp>
         { "multipart, lone surrogate", [0xED, 0xA0, 0x80] },
         { "multipart, invalid UTF-8", [0x41, 0xC3, 0x28] },
         { "multipart, UTF-16 lone surrogate", [0x00, 0xD8, 0x41, 0x00] },
+        { "multipart, UTF-7 (a charset the runtime refuses)", "hello"u8.ToArray() },
     };
 
     [Theory]
@@ -80,7 +81,8 @@ public class HostileBodyTests(TestApp app) : IClassFixture<TestApp>
             var part = new ByteArrayContent(text);
             part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain")
             {
-                CharSet = kind.Contains("UTF-16", StringComparison.Ordinal) ? "utf-16" : "utf-8",
+                CharSet = kind.Contains("UTF-16", StringComparison.Ordinal) ? "utf-16"
+                    : kind.Contains("UTF-7", StringComparison.Ordinal) ? "utf-7" : "utf-8",
             };
             body = new MultipartFormDataContent { { new StringContent("Roma"), "location" }, { part, "bio" } };
         }
@@ -93,24 +95,6 @@ public class HostileBodyTests(TestApp app) : IClassFixture<TestApp>
         }
 
         Assert.Equal(before, await app.ReadUserAsync(id));
-    }
-
-    [Theory]
-    [InlineData("form")]
-    [InlineData("multipart")]
-    public async Task A_charset_the_service_cannot_read_is_read_as_utf8(string kind)
-    {
-        // Found by the fuzz (docs/security.md#fuzzing): UTF-7 is disabled in .NET, and asking for it was a 500.
-        var id = await app.CreateUserAsync();
-        using var client = app.ClientFor(id);
-        using HttpContent body = kind == "form"
-            ? Api.Bytes("bio=caf%C3%A9"u8.ToArray(), "application/x-www-form-urlencoded; charset=utf-7")
-            : new MultipartFormDataContent { { Api.Bytes("café"u8.ToArray(), "text/plain; charset=utf-7"), "bio" } };
-
-        var user = await (await client.PatchAsync(id, body)).ReadUserAsync();
-
-        Assert.Equal("café", user.GetProperty("bio").GetString());
-        Assert.Equal("café", (await app.ReadUserAsync(id)).Bio);
     }
 
     public static TheoryData<string, byte[]> OddBodies => new()
