@@ -46,6 +46,7 @@ public static class OpenApiSetup
                     BearerFormat = "JWT",
                     Description = "HS256 access token with user_id, token_type=access, exp, iat, jti. `Authorization: Token <jwt>` is accepted too.",
                 };
+                IdempotencyDocument.AddComponents(document);
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(DescribeOperationAsync);
@@ -92,6 +93,8 @@ public static class OpenApiSetup
         {
             return;
         }
+
+        IdempotencyDocument.Describe(operation, context.Document!);
 
         var body = PatchBody(multipart: false);
         var multipart = PatchBody(multipart: true);
