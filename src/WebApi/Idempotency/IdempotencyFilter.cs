@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -40,7 +41,8 @@ public sealed partial class IdempotencyFilter(ILogger<IdempotencyFilter> logger)
 
         var key = IdempotencyKeyHeader.Parse(header) ?? throw new RequestRejectedException(ProblemBody.For(
             StatusCodes.Status400BadRequest, "invalid_idempotency_key", "Malformed request.",
-            "Idempotency-Key must be one string (\"…\") or token of 1 to 255 visible ASCII characters."));
+            string.Create(CultureInfo.InvariantCulture,
+                $"Idempotency-Key must be one string (\"…\") or token of 1 to {IdempotencyRecord.MaxKeyLength} visible ASCII characters.")));
         var fingerprint = await FingerprintAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
         var keys = http.RequestServices.GetRequiredService<IdempotencyKeys>();
         switch (await keys.ClaimAsync(callerId, key, fingerprint, http.RequestAborted).ConfigureAwait(false))
@@ -53,7 +55,7 @@ public sealed partial class IdempotencyFilter(ILogger<IdempotencyFilter> logger)
                     "This Idempotency-Key was used for a different request (method, path, content type or body); use a new key."));
             case KeyState.Claimed { Claim: var claim }:
                 return await RunAsync(context, next, keys, claim).ConfigureAwait(false);
-            default:
+            default: // KeyState.InUse: the same request is still running
                 throw KeyInUse();
         }
     }
