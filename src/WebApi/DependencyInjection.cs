@@ -11,10 +11,11 @@ public static class DependencyInjection
     /// <summary>docs/api.md#images: the whole request body is capped.</summary>
     public const long MaxRequestBodyBytes = 16 * 1024 * 1024;
 
-    public static IServiceCollection AddWebApi(this IServiceCollection services, IHostEnvironment environment)
+    public static IServiceCollection AddWebApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
         services.AddHttpContextAccessor();
+        services.AddSingleton<KnownUsers>();
         services.Replace(ServiceDescriptor.Scoped<IMediaUrls, HttpMediaUrls>());
         services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -25,7 +26,13 @@ public static class DependencyInjection
             o.ValueLengthLimit = (int)MaxRequestBodyBytes;
         });
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
-            o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        {
+            o.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            // docs/security.md#http-hygiene: no Server header naming the software.
+            o.AddServerHeader = false;
+        });
+        services.AddRateLimits();
+        services.AddHttpHygiene(configuration);
 
         // docs/api.md#configuration: a random key of the data folder in Development, a clear start-up error anywhere else.
         services.PostConfigure<AuthOptions>(o => o.EnsureUsable(environment.IsDevelopment(), environment.ContentRootPath));

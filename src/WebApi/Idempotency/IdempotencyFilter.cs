@@ -149,6 +149,7 @@ public sealed partial class IdempotencyFilter(ILogger<IdempotencyFilter> logger)
                 answer.Headers.ETag = tag;
             }
 
+            answer.Headers.CacheControl = "no-store"; // an answer to a write (docs/api.md#caching)
             answer.Headers[ReplayedHeader] = "true";
             return answer.Body.WriteAsync(response.Body).AsTask();
         }

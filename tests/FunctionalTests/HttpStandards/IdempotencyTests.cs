@@ -56,6 +56,7 @@ public sealed class IdempotencyTests(IdempotencyTests.Host host) : IClassFixture
         Assert.Equal(firstBody, await again.Content.ReadAsByteArrayAsync());
         Assert.Equal(first.Headers.ETag, again.Headers.ETag);
         Assert.Equal(first.Content.Headers.ContentType, again.Content.Headers.ContentType);
+        Assert.Equal(first.Headers.CacheControl, again.Headers.CacheControl);
         Assert.Equal("first", (await first.ReadUserAsync()).GetProperty("bio").GetString());
         // Two changes (the first request, the one in between); the replay made none.
         Assert.Equal(before with { Bio = "in between", Version = before.Version + 2 }, await _app.ReadUserAsync(id));
@@ -311,6 +312,28 @@ public sealed class IdempotencyTests(IdempotencyTests.Host host) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.False(again.Headers.Contains(Replayed));
         Assert.Equal(before with { Bio = "once", Version = before.Version + 3 }, await _app.ReadUserAsync(id));
+    }
+
+    [Fact]
+    public async Task A_browser_app_of_an_allowed_origin_may_send_a_key_and_read_the_replay_mark()
+    {
+        const string origin = "https://app.example.org";
+        using var app = TestApp.With(new TestAppOptions { Settings = new Dictionary<string, string> { ["Cors:AllowedOrigins:0"] = origin } });
+        var id = await app.CreateUserAsync();
+        using var client = app.ClientFor(id);
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, Api.UserUri(id));
+        preflight.Headers.Add("Origin", origin);
+        preflight.Headers.Add("Access-Control-Request-Method", "PATCH");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization,content-type,idempotency-key");
+        using var patch = Request("PATCH", id, Api.Json(new { bio = "once" }), NewKey());
+        patch.Headers.Add("Origin", origin);
+
+        using var allowed = await client.SendAsync(preflight);
+        using var answered = await client.SendAsync(patch);
+
+        Assert.Contains("idempotency-key", allowed.Headers.GetValues("Access-Control-Allow-Headers").Single().ToLowerInvariant()
+            .Split(',', StringSplitOptions.TrimEntries));
+        Assert.Contains(Replayed, answered.Headers.GetValues("Access-Control-Expose-Headers").Single().Split(',', StringSplitOptions.TrimEntries));
     }
 
     private const string IdempotencyKeyName = "Idempotency-Key";
