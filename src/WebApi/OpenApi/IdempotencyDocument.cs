@@ -44,8 +44,9 @@ internal static class IdempotencyDocument
                 continue;
             }
 
-            // Refused before a key is claimed, so never stored: 401 (no caller), 413 (the body is read first), 422 (the key).
-            if (status is not ("401" or "413" or "422"))
+            // Refused before a key is claimed, so never stored: 401 (no caller), 413 (the body is read first), 422 (the key),
+            // 429 (the rate limit comes first).
+            if (status is not ("401" or "413" or "422" or "429"))
             {
                 described.Headers ??= new Dictionary<string, IOpenApiHeader>();
                 described.Headers[IdempotencyFilter.ReplayedHeader] = new OpenApiHeaderReference(IdempotencyFilter.ReplayedHeader, document);
