@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Net;
-using System.Net.Http.Headers;
 using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.Domain.Users;
 using CleanUser.Infrastructure.Idempotency;
@@ -21,6 +20,7 @@ namespace CleanUser.FunctionalTests.HttpStandards;
 /// </summary>
 public sealed class IdempotencyTests(IdempotencyTests.Host host) : IClassFixture<IdempotencyTests.Host>
 {
+    private const string IdempotencyKeyName = "Idempotency-Key";
     private const string Replayed = "Idempotent-Replayed";
 
     private readonly TestApp _app = host.App;
@@ -335,8 +335,6 @@ public sealed class IdempotencyTests(IdempotencyTests.Host host) : IClassFixture
             .Split(',', StringSplitOptions.TrimEntries));
         Assert.Contains(Replayed, answered.Headers.GetValues("Access-Control-Expose-Headers").Single().Split(',', StringSplitOptions.TrimEntries));
     }
-
-    private const string IdempotencyKeyName = "Idempotency-Key";
 
     private static string NewKey() => $"\"{Guid.NewGuid()}\"";
 
