@@ -1,4 +1,5 @@
 using CleanUser.Application.Common.Behaviors;
+using CleanUser.Application.Common.Idempotency;
 using CleanUser.Application.Common.Media;
 using CleanUser.Application.Common.Security;
 using FluentValidation;
@@ -32,6 +33,9 @@ public static class DependencyInjection
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(AuthorizationBehavior<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(TransactionBehavior<,>));
+        // Inside the transaction: an Idempotency-Key's response commits with the change (docs/api.md#idempotency).
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotencyBehavior<,>));
+        services.AddScoped<IdempotentResponse>();
 
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
         services.AddAutoMapper(_ => { }, assembly);

@@ -1,6 +1,7 @@
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Domain.Users;
 using CleanUser.Infrastructure.Identity;
+using CleanUser.Infrastructure.Idempotency;
 using CleanUser.Infrastructure.Media;
 using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence;
@@ -72,6 +73,12 @@ public static class DependencyInjection
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxDelivery>();
         services.AddHostedService<OutboxDispatcher>();
+
+        // Idempotency-Key: claimed, stored with the change, expired in the background (docs/adr/0016-idempotent-writes.md).
+        services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection(IdempotencyOptions.Section))
+            .Validate(o => o.RetentionHours > 0, "Idempotency:RetentionHours must be at least 1.").ValidateOnStart();
+        services.AddScoped<IdempotencyKeys>();
+        services.AddHostedService<IdempotencyKeyExpiry>();
 
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.AddSingleton<AccessTokens>();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CleanUser.Application.Common.Exceptions;
+using CleanUser.WebApi.Idempotency;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Routing;
@@ -21,13 +22,15 @@ public static class HttpHygiene
     /// <summary>docs/api.md#cors: an array, or one string of origins separated by <c>;</c>.</summary>
     private const string AllowedOriginsKey = "Cors:AllowedOrigins";
 
-    /// <summary>What the official client and a browser app send: credentials, the body's type, conditional requests.</summary>
+    /// <summary>What the official client and a browser app send: credentials, the body's type, conditional and idempotent requests.</summary>
     private static readonly string[] CorsRequestHeaders =
-        [HeaderNames.Authorization, HeaderNames.ContentType, HeaderNames.IfMatch, HeaderNames.IfNoneMatch, HeaderNames.Accept, HeaderNames.AcceptLanguage];
+        [HeaderNames.Authorization, HeaderNames.ContentType, HeaderNames.IfMatch, HeaderNames.IfNoneMatch, HeaderNames.Accept, HeaderNames.AcceptLanguage,
+            IdempotencyKeyHeader.Name];
 
     /// <summary>What a browser app may read beyond the safelisted headers.</summary>
     private static readonly string[] CorsExposedHeaders =
-        [HeaderNames.ETag, HeaderNames.RetryAfter, RateLimits.PolicyHeader, RateLimits.StateHeader, Users.UserEndpoints.AcceptPatchHeader, HeaderNames.WWWAuthenticate];
+        [HeaderNames.ETag, HeaderNames.RetryAfter, RateLimits.PolicyHeader, RateLimits.StateHeader, Users.UserEndpoints.AcceptPatchHeader, HeaderNames.WWWAuthenticate,
+            IdempotencyFilter.ReplayedHeader];
 
     public static IServiceCollection AddHttpHygiene(this IServiceCollection services, IConfiguration configuration)
     {

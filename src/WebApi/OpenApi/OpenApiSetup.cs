@@ -69,6 +69,7 @@ public static class OpenApiSetup
                     BearerFormat = "JWT",
                     Description = "HS256 access token with user_id, token_type=access, exp, iat, jti. `Authorization: Token <jwt>` is accepted too.",
                 };
+                IdempotencyDocument.AddComponents(document);
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(DescribeOperationAsync);
@@ -142,6 +143,8 @@ public static class OpenApiSetup
         {
             return;
         }
+
+        IdempotencyDocument.Describe(operation, context.Document!);
 
         var body = PatchBody(multipart: false);
         var multipart = PatchBody(multipart: true);

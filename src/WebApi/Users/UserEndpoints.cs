@@ -4,6 +4,7 @@ using CleanUser.Application.Common.Security;
 using CleanUser.Application.Users;
 using CleanUser.Application.Users.Queries.GetCurrentUser;
 using CleanUser.Application.Users.Queries.GetUser;
+using CleanUser.WebApi.Idempotency;
 using CleanUser.WebApi.Infrastructure;
 using CleanUser.WebApi.OpenApi;
 using MediatR;
@@ -32,11 +33,13 @@ public static class UserEndpoints
                 Change(id, isFullUpdate: false, mediator, caller, context))
             .WithSummary("Patch your own profile")
             .WithDescription("A user can only update their personal data. `If-Match` with the ETag read makes the change conditional (412 when stale).")
-            .DescribesUser(400, 401, 403, 404, 409, 412, 413, 415, 429);
+            .AddEndpointFilter<IdempotencyFilter>()
+            .DescribesUser(400, 401, 403, 404, 409, 412, 413, 415, 422, 429);
         users.MapPut("/{id}/", (string id, IMediator mediator, ICurrentUser caller, HttpContext context) =>
                 Change(id, isFullUpdate: true, mediator, caller, context))
             .WithSummary("Update your own profile (username required)")
-            .DescribesUser(400, 401, 403, 404, 409, 412, 413, 415, 429);
+            .AddEndpointFilter<IdempotencyFilter>()
+            .DescribesUser(400, 401, 403, 404, 409, 412, 413, 415, 422, 429);
         users.MapMethods("/{id}/", [HttpMethods.Options], (HttpContext context) => Options(context, "GET, HEAD, PATCH, PUT, OPTIONS"))
             .WithSummary("Allowed methods and patch formats (Allow, Accept-Patch)").Produces(StatusCodes.Status204NoContent);
         return app;

@@ -12,7 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace CleanUser.Application.Common.Behaviors;
 
 // The pipeline every request goes through, outermost first (registered in this order in DependencyInjection):
-// logging → authorization → validation → transaction → handler. One file, so it reads in the order it runs.
+// logging → authorization → validation → transaction → handler. One file, so it reads in the order it runs. Inside the
+// transaction, Idempotency/IdempotencyBehavior stores the response of a request with an Idempotency-Key with its change.
 
 /// <summary>
 /// Outermost behavior: one log line per request with its outcome and duration. Expected failures
