@@ -27,11 +27,13 @@ if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
 
 var app = builder.Build();
 
-// Stop here, before anything listens, when Auth:SigningKey is missing outside Development, or the database settings
-// cannot work (an unknown Database:Provider, PostgreSQL without a connection string).
+// Stop here, before anything listens, when Auth:SigningKey is missing outside Development, the username policy has a
+// negative number of days, or the database settings cannot work (an unknown Database:Provider, PostgreSQL without a
+// connection string).
 try
 {
     _ = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+    _ = app.Services.GetRequiredService<CleanUser.Domain.Users.UsernamePolicy>();
     DatabaseConfiguration.Validate(app.Configuration, app.Environment.ContentRootPath);
 }
 catch (InvalidOperationException exception)

@@ -1,4 +1,5 @@
 using CleanUser.Application.Common.Interfaces;
+using CleanUser.Application.Common.Security;
 using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.Domain.Users;
 using NSubstitute;
@@ -13,12 +14,22 @@ namespace CleanUser.Application.UnitTests.Support;
 /// </summary>
 public abstract class PatchUserTestBase
 {
-    protected PatchUserTestBase() =>
+    protected PatchUserTestBase()
+    {
         Users.GetByIdAsync(TestDoubles.AliceId, Arg.Any<CancellationToken>()).Returns(_ => Task.FromResult<User?>(Alice));
+        Caller.ActAs(Application.Common.Security.Caller.ForUser(TestDoubles.AliceId));
+        Facts(free => free);
+    }
 
     protected IUserRepository Users { get; } = Substitute.For<IUserRepository>();
 
     protected IUsernameUniquenessChecker Uniqueness { get; } = Substitute.For<IUsernameUniquenessChecker>();
+
+    /// <summary>Who sends the commands: Alice herself, unless a test acts as someone else.</summary>
+    protected CurrentCaller Caller { get; } = new();
+
+    /// <summary>The username policy of validator and handler: the defaults, unless a test sets another before it acts.</summary>
+    protected UsernamePolicy Policy { get; set; } = UsernamePolicy.Default;
 
     protected IUnitOfWork UnitOfWork { get; } = Substitute.For<IUnitOfWork>();
 
@@ -32,10 +43,18 @@ public abstract class PatchUserTestBase
     protected User Alice { get; set; } = TestDoubles.Alice();
 
     protected PatchUserCommandValidator Validator(ReservedUsernames? reserved = null) =>
-        new(reserved ?? ReservedUsernames.Default, Uniqueness, TestDoubles.Clock(), Users, MediaUrls, Images);
+        new(reserved ?? ReservedUsernames.Default, Policy, Uniqueness, Caller, TestDoubles.Clock(), Users, MediaUrls, Images);
 
     protected PatchUserCommandHandler Handler() =>
-        new(Users, UnitOfWork, Images, Storage, TestDoubles.Clock(), TestDoubles.Mapper(MediaUrls));
+        new(Users, UnitOfWork, Images, Storage, TestDoubles.Clock(), Policy, Caller, TestDoubles.Mapper(MediaUrls));
+
+    /// <summary>
+    /// What the checker answers about any name: <paramref name="facts"/> of the free answer for <see cref="Alice"/> as she
+    /// is when asked (her name and last rename; nothing taken, alike or held).
+    /// </summary>
+    protected void Facts(Func<UsernameFacts, UsernameFacts> facts) =>
+        Uniqueness.GetFactsAsync(Arg.Any<Username>(), Arg.Any<long>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
+            .Returns(_ => facts(new UsernameFacts(Alice.Username, Alice.UsernameChangedAt, false, false, false, false)));
 
     /// <summary>Nothing was written: the unit of work was never asked to save.</summary>
     protected void AssertNothingSaved() => UnitOfWork.DidNotReceiveWithAnyArgs().SaveChangesAsync(default);

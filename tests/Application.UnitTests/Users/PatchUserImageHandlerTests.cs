@@ -2,6 +2,7 @@ using AutoMapper;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Media;
 using CleanUser.Application.Common.Messaging;
+using CleanUser.Application.Common.Security;
 using CleanUser.Application.Users;
 using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.Application.Users.EventHandlers;
@@ -41,7 +42,8 @@ public class PatchUserImageHandlerTests
             .Do(call => _undos.Add(call.Arg<Func<CancellationToken, Task>>()));
         var clock = Substitute.For<IClock>();
         clock.UtcNow.Returns(Now);
-        _handler = new PatchUserCommandHandler(_users, _unitOfWork, _images, _storage, clock, Substitute.For<IMapper>());
+        _handler = new PatchUserCommandHandler(_users, _unitOfWork, _images, _storage, clock, UsernamePolicy.Default, new CurrentCaller(),
+            Substitute.For<IMapper>());
     }
 
     private static PatchUserCommand Upload(string field, ImageUpload upload, params (string Field, string? Value)[] values) =>

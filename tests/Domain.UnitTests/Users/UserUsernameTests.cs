@@ -18,7 +18,7 @@ public class UserUsernameTests
     {
         var user = TestUsers.Alice();
 
-        user.ChangeUsername(Username.Create(username));
+        user.ChangeUsername(Username.Create(username), TestUsers.Now, UsernamePolicy.Default);
 
         Assert.Equal(username, user.Username.Value);
         Assert.Equal(normalized, user.Username.Normalized);
@@ -31,9 +31,9 @@ public class UserUsernameTests
         var user = TestUsers.FilledInAlice();
         var before = UserSnapshot.Of(user);
 
-        user.ChangeUsername(Username.Create("bob"));
+        user.ChangeUsername(Username.Create("bob"), TestUsers.Now, UsernamePolicy.Default);
 
-        Assert.Equal(before with { Username = "bob" }, UserSnapshot.Of(user));
+        Assert.Equal(before with { Username = "bob", UsernameChangedAt = TestUsers.Now }, UserSnapshot.Of(user));
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public class UserUsernameTests
     {
         var user = TestUsers.Alice();
 
-        Assert.Throws<ArgumentNullException>(() => user.ChangeUsername(null!));
+        Assert.Throws<ArgumentNullException>(() => user.ChangeUsername(null!, TestUsers.Now, UsernamePolicy.Default));
         Assert.Equal("alice", user.Username.Value);
     }
 }

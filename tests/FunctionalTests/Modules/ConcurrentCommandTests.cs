@@ -29,7 +29,7 @@ public sealed class ConcurrentCommandTests(TestApp app) : IClassFixture<TestApp>
         // The first command has written the name and keeps its transaction open a moment longer.
         var holder = HoldTransactionAsync(first, written, (user, _, _) =>
         {
-            user.ChangeUsername(Username.FromStored(wanted));
+            user.ChangeUsername(Username.FromStored(wanted), DateTimeOffset.UtcNow, UsernamePolicy.Default);
             return Task.CompletedTask;
         });
         await written.Task;

@@ -2,6 +2,7 @@ using AutoMapper;
 using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Media;
+using CleanUser.Application.Common.Security;
 using FluentValidation;
 using FluentValidation.Results;
 using CleanUser.Domain.Users;
@@ -20,6 +21,8 @@ public sealed class PatchUserCommandHandler(
     IImageProcessor images,
     IMediaStorage storage,
     IClock clock,
+    UsernamePolicy usernamePolicy,
+    ICurrentUser currentUser,
     IMapper mapper) : IRequestHandler<PatchUserCommand, UserDto>
 {
     public async Task<UserDto> Handle(PatchUserCommand request, CancellationToken cancellationToken)
@@ -33,9 +36,11 @@ public sealed class PatchUserCommandHandler(
         }
 
         var user = await LoadForChangeAsync(users, request.UserId, request.ExpectedVersions, cancellationToken).ConfigureAwait(false);
-        if (patch.Username.HasValue)
+        var now = clock.UtcNow;
+        if (patch.Username.HasValue &&
+            user.ChangeUsername(patch.Username.Value, now, usernamePolicy.For(currentUser.Caller)) is { } released)
         {
-            user.ChangeUsername(patch.Username.Value);
+            await users.HoldReleasedUsernameAsync(released, now, cancellationToken).ConfigureAwait(false);
         }
 
         user.UpdateProfile(patch.Changes);
@@ -51,7 +56,6 @@ public sealed class PatchUserCommandHandler(
                 new ValidationFailure(r.Edit!.Field.Name, r.Violation!.Message) { ErrorCode = r.Violation.Code }));
         }
 
-        var now = clock.UtcNow;
         if (patch.Avatar is { SentUrl: null })
         {
             user.ChangeAvatar(await StoreAsync(avatar.Image, ImageKind.Avatar, cancellationToken).ConfigureAwait(false), now);
