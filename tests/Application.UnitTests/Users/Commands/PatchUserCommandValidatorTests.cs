@@ -493,4 +493,27 @@ public class PatchUserCommandValidatorTests : PatchUserTestBase
         Assert.Empty(Images.ReceivedCalls());
         Assert.Empty(Users.ReceivedCalls());
     }
+
+    [Fact]
+    public async Task A_name_that_looks_like_another_users_is_reported_as_unique_similar()
+    {
+        Facts(free => free with { LooksLikeAnother = true });
+
+        var failure = Assert.Single((await Validator().ValidateAsync(Command(("username", "a1ice_2")))).Errors);
+
+        Assert.Equal((UserFields.Username, RuleCodes.Unique, "A user with a similar username already exists."),
+            (failure.PropertyName, failure.ErrorCode, failure.ErrorMessage));
+    }
+
+    [Fact]
+    public async Task Within_the_cooldown_a_user_is_refused_a_rename_but_the_system_principal_is_not()
+    {
+        Policy = new UsernamePolicy(TimeSpan.FromDays(7), TimeSpan.FromDays(30), refuseLookAlikes: true);
+        Facts(free => free with { LastRenamedAt = Now.AddDays(-1) });
+
+        Assert.Equal([(UserFields.Username, RuleCodes.UsernameChangeTooSoon)], await Failures(Command(("username", "bob"))));
+
+        Caller.ActAs(Application.Common.Security.Caller.System);
+        Assert.Empty(await Failures(Command(("username", "bob"))));
+    }
 }
