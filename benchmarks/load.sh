@@ -58,8 +58,11 @@ for name, chosen, request in (("get", ids, get), ("patch", ids, patch), ("hot", 
 PY
 }
 
+# Rate limits off: the hot scenario sends every write to one user, far past RateLimiting:WriteBurst on purpose —
+# it measures the write path under contention, not the limiter (docs/api.md#rate-limits).
 start_app() { # env assignments for the provider
   (cd "$repo" && exec env ASPNETCORE_ENVIRONMENT=Development Auth__SigningKey="$key" Media__Root="$work/media" \
+    RateLimiting__WritesPerMinute=0 RateLimiting__AnonymousPerMinute=0 RateLimiting__FailedAuthenticationsPerMinute=0 \
     Logging__LogLevel__Default=Warning Logging__LogLevel__CleanUser.Application=Information "$@" dotnet src/WebApi/bin/Release/net10.0/CleanUser.WebApi.dll \
     --urls http://127.0.0.1:5205 >> "$work/app.log" 2>&1) &
   app_pid=$!

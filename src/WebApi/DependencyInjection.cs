@@ -1,7 +1,6 @@
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Infrastructure.Identity;
 using CleanUser.WebApi.Infrastructure;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CleanUser.WebApi;
@@ -11,21 +10,24 @@ public static class DependencyInjection
     /// <summary>docs/api.md#images: the whole request body is capped.</summary>
     public const long MaxRequestBodyBytes = 16 * 1024 * 1024;
 
-    public static IServiceCollection AddWebApi(this IServiceCollection services, IHostEnvironment environment)
+    public static IServiceCollection AddWebApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
         services.AddHttpContextAccessor();
+        services.AddSingleton<KnownUsers>();
         services.Replace(ServiceDescriptor.Scoped<IMediaUrls, HttpMediaUrls>());
         services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddProblemDetails();
-        services.Configure<FormOptions>(o =>
-        {
-            o.MultipartBodyLengthLimit = MaxRequestBodyBytes;
-            o.ValueLengthLimit = (int)MaxRequestBodyBytes;
-        });
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
-            o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        {
+            o.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            // docs/security.md#http-hygiene: no Server header naming the software.
+            o.AddServerHeader = false;
+        });
+        services.AddRateLimits();
+        services.AddHttpHygiene(configuration);
+        services.AddOptions<Users.JsonPatchOptions>().BindConfiguration(Users.JsonPatchOptions.Section);
 
         // docs/api.md#configuration: a random key of the data folder in Development, a clear start-up error anywhere else.
         services.PostConfigure<AuthOptions>(o => o.EnsureUsable(environment.IsDevelopment(), environment.ContentRootPath));

@@ -11,13 +11,14 @@ using CleanUser.WebApi.Media;
 using CleanUser.WebApi.Users;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services
     .AddApplication()
     .AddInfrastructure(builder.Configuration, builder.Environment.ContentRootPath)
-    .AddWebApi(builder.Environment)
+    .AddWebApi(builder.Configuration, builder.Environment)
     .AddReadinessChecks()
     .AddApiDocument();
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
@@ -29,12 +30,19 @@ var app = builder.Build();
 
 // Stop here, before anything listens, when Auth:SigningKey is missing outside Development, the username policy has a
 // negative number of days, or the database settings cannot work (an unknown Database:Provider, PostgreSQL without a
-// connection string).
+// connection string). To serve, also the HTTP settings: rate limits, the request timeout, and — outside Development —
+// a trusted base for image URLs.
 try
 {
     _ = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
     _ = app.Services.GetRequiredService<CleanUser.Domain.Users.UsernamePolicy>();
     DatabaseConfiguration.Validate(app.Configuration, app.Environment.ContentRootPath);
+    if (!OperatorCommands.IsVerb(args))
+    {
+        _ = app.Services.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<RequestTimeoutOptions>>().Value;
+        HttpMediaUrls.EnsureTrustedBase(app.Services, app.Environment);
+    }
 }
 catch (InvalidOperationException exception)
 {
@@ -55,8 +63,15 @@ if (await DatabaseStartup.PrepareAsync(app.Services, seedDemo: app.Environment.I
 
 app.UseExceptionHandler();
 app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
+app.UseHttpHygiene();
+// The API: rate-limit fields on every response, the failed-authentication limit around authentication, then the
+// limits that need the caller (docs/api.md#rate-limits).
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase),
-    api => api.UseMiddleware<CallerMiddleware>());
+    api => api
+        .UseRateLimitFields()
+        .UseFailedAuthenticationLimit()
+        .UseMiddleware<CallerMiddleware>()
+        .UseRateLimiter());
 app.MapUserEndpoints();
 app.MapHealthEndpoints();
 app.MapApiDocument();

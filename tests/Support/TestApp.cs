@@ -18,7 +18,7 @@ namespace CleanUser.Tests.Support;
 /// The real service — <c>Program</c> with every layer, as deployed — for tests, and the one host every test that
 /// needs the service uses.
 /// <list type="bullet">
-/// <item>By default: environment <c>Testing</c> (nothing seeded), the test signing key <see cref="SigningKey"/>, and a
+/// <item>By default: environment <c>Testing</c> (nothing seeded), the test signing key <see cref="SigningKey"/>, no rate limits, and a
 /// <see cref="TestFolder"/> of its own (media root, and the database: a SQLite file there, or a fresh PostgreSQL
 /// database when <c>CLEANUSER_TEST_POSTGRES</c> is set), deleted with the app. One instance per test class
 /// (<c>IClassFixture&lt;TestApp&gt;</c>), or per test where a test breaks or reconfigures it.</item>
@@ -160,6 +160,13 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Outbox:RetryBaseDelay", "00:00:00.100");
         builder.UseSetting("Outbox:PollInterval", "00:00:05");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // The hosts test clients use (in memory: localhost; a real socket: 127.0.0.1). Outside Development the service
+        // needs them, or Media:PublicBaseUrl, to build image URLs from (docs/security.md#http-hygiene).
+        builder.UseSetting("AllowedHosts", "localhost;127.0.0.1");
+        // Not throttled: tests send many requests per user and from one client. Rate-limit tests set their own limits.
+        builder.UseSetting("RateLimiting:WritesPerMinute", "0");
+        builder.UseSetting("RateLimiting:AnonymousPerMinute", "0");
+        builder.UseSetting("RateLimiting:FailedAuthenticationsPerMinute", "0");
         if (_options.RealSocket)
         {
             builder.UseSetting("urls", "http://127.0.0.1:0");

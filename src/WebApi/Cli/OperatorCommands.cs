@@ -1,173 +1,80 @@
-using System.Globalization;
-using System.Text.Json;
-using CleanUser.Application.Common.Security;
-using CleanUser.Application.Users.Commands.PatchUser;
-using CleanUser.Infrastructure.Identity;
-using CleanUser.Infrastructure.Outbox;
-using CleanUser.WebApi.Infrastructure;
-using CleanUser.WebApi.Users;
-using MediatR;
-using Microsoft.Extensions.Options;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 
 namespace CleanUser.WebApi.Cli;
 
 /// <summary>
-/// Operator verbs run instead of the server: <c>migrate</c>, <c>token ID</c>, and <c>user patch ID --field value …</c>,
-/// which is an internal module in the sense of docs/api.md#authorization: it builds a <see cref="PatchUserCommand"/> and sends it as
-/// the system principal, through the same pipeline and rules as HTTP, and prints what an HTTP client would get.
+/// Operator verbs run instead of the server (docs/operations.md#verbs), parsed with System.CommandLine. Each verb group
+/// is a file that builds its <see cref="Command"/>; adding one is that file and a line in <see cref="CreateRoot"/>.
 /// </summary>
 public static class OperatorCommands
 {
-    public const string Usage = """
-        Usage:
-          dotnet run --project src/WebApi                                   serve the API
-          dotnet run --project src/WebApi -- migrate                        apply database migrations and exit
-          dotnet run --project src/WebApi -- token USER_ID [--hours N]      print an access token for a user
-          dotnet run --project src/WebApi -- user patch USER_ID --FIELD VALUE ...
-                fields: --username --real_name --bio --location --location_lat_lng --position_lat_lng
-                        --date_of_birth --description --gender --website --avatar --cover
-                        --avatar_base64 --cover_base64 (data:image/png;base64,…)
-                        (dashes work too: --real-name); --FIELD= sets an empty value, --null FIELD resets it
-        """;
+    private static readonly Command Root = CreateRoot();
 
-    public static bool IsVerb(string[] args) => args is ["migrate", ..] or ["token", ..] or ["user", ..] or ["help" or "--help" or "-h", ..];
+    /// <summary>Whether <paramref name="args"/> name a verb (or ask for help) rather than settings for the server.</summary>
+    public static bool IsVerb(string[] args) =>
+        args is [var first, ..] && Root.Children.Any(symbol => symbol is Command or HelpOption && Names(symbol).Contains(first));
 
+    /// <summary>Runs the verb <paramref name="args"/> name; returns its exit code (<see cref="ExitCodes"/>).</summary>
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
         await using var scope = services.CreateAsyncScope();
-        switch (args)
-        {
-            case ["migrate"]:
-                if (!await DatabaseStartup.PrepareAsync(services, seedDemo: false, error).ConfigureAwait(false))
-                {
-                    return 1;
-                }
-
-                await output.WriteLineAsync("Database is up to date.").ConfigureAwait(false);
-                return 0;
-            case ["token", var id, .. var rest] when TryParseId(id, out var userId) && TryParseHours(rest, out var hours):
-                if (hours > scope.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.MaxTokenLifetime)
-                {
-                    // The service would refuse the token (docs/api.md#authentication).
-                    await error.WriteLineAsync("--hours is longer than Auth:MaxTokenLifetimeHours accepts.").ConfigureAwait(false);
-                    return 2;
-                }
-
-                await output.WriteLineAsync(scope.ServiceProvider.GetRequiredService<AccessTokens>().Issue(userId, hours)).ConfigureAwait(false);
-                return 0;
-            case ["user", "patch", var id, .. var fields] when TryParseId(id, out var userId):
-                return await PatchAsync(scope.ServiceProvider, userId, fields, output, error).ConfigureAwait(false);
-            default:
-                await error.WriteLineAsync(Usage).ConfigureAwait(false);
-                return 2;
-        }
+        return await InvokeAsync(args, new VerbContext { Services = scope.ServiceProvider, Output = output, Error = error })
+            .ConfigureAwait(false);
     }
 
-    private static async Task<int> PatchAsync(IServiceProvider services, long userId, string[] fields, TextWriter output, TextWriter error)
+    private static Command CreateRoot()
     {
-        if (!TryBuildCommand(userId, fields, out var command, out var problem))
+        var root = new Command("CleanUser.WebApi", "Operator verbs; without one, CleanUser serves the API.")
         {
-            await error.WriteLineAsync(problem).ConfigureAwait(false);
-            await error.WriteLineAsync(Usage).ConfigureAwait(false);
-            return 2;
-        }
-
-        if (!await DatabaseStartup.PrepareAsync(services, seedDemo: false, error).ConfigureAwait(false))
-        {
-            return 1;
-        }
-
-        services.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
-        try
-        {
-            var user = await services.GetRequiredService<IMediator>().Send(command, CancellationToken.None).ConfigureAwait(false);
-            await output.WriteLineAsync(JsonSerializer.Serialize(user, Indented)).ConfigureAwait(false);
-            // No dispatcher runs in a one-off verb: deliver what this change put in the outbox now (e.g. delete the
-            // replaced image). Whatever fails here stays pending for the next running instance.
-            await services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(CancellationToken.None).ConfigureAwait(false);
-            return 0;
-        }
-#pragma warning disable CA1031 // Every failure is reported the way the HTTP API reports it.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            var body = ProblemExceptionHandler.ToProblem(exception);
-            await error.WriteLineAsync(JsonSerializer.Serialize(body, Indented)).ConfigureAwait(false);
-            return 1;
-        }
+            MigrateVerb.Create(),
+            TokenVerb.Create(),
+            UserVerbs.Create(),
+            new HelpOption(),
+        };
+        var verbs = new Argument<string[]>("VERB") { Description = "The verb to describe, e.g. 'user patch'." };
+        var help = new Command("help", "Show help for a verb.") { verbs };
+        Verb.SetAction(help, (parse, context, _) => InvokeAsync([.. parse.GetValue(verbs) ?? [], "--help"], context));
+        root.Add(help);
+        return root;
     }
 
-    public static bool TryBuildCommand(long userId, string[] fields, out PatchUserCommand command, out string? problem)
+    private static async Task<int> InvokeAsync(string[] args, VerbContext context)
     {
-        ArgumentNullException.ThrowIfNull(fields);
-        command = new PatchUserCommand(userId, ProfilePatch.Empty);
-        problem = null;
-        var values = new List<KeyValuePair<string, string?>>();
-        for (var i = 0; i < fields.Length; i++)
+        // Response files are off: a value may start with '@' (a bio, a handle).
+        var parse = Root.Parse(args.SelectMany(EmptyValue).ToList(), new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Errors.Count == 0)
         {
-            var arg = fields[i];
-            string? value;
-            string key;
-            if (arg == "--null" && i + 1 < fields.Length)
-            {
-                key = FieldName(fields[++i]);
-                value = null;
-            }
-            else if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains('=', StringComparison.Ordinal))
-            {
-                var split = arg[2..].Split('=', 2);
-                key = FieldName(split[0]);
-                value = split[1];
-            }
-            else if (arg.StartsWith("--", StringComparison.Ordinal) && i + 1 < fields.Length)
-            {
-                key = FieldName(arg[2..]);
-                value = fields[++i];
-            }
-            else
-            {
-                problem = $"Unexpected argument '{arg}'.";
-                return false;
-            }
-
-            if (ProfileFields.Find(key) is null)
-            {
-                problem = $"'{key}' is not a writable field.";
-                return false;
-            }
-
-            values.Add(KeyValuePair.Create(key, value));
+            return await parse.InvokeAsync(context).ConfigureAwait(false);
         }
 
-        command = command with { Patch = ProfilePatch.Parse(values) };
-        return true;
+        // Each error names the bad argument; the whole help would bury them.
+        foreach (var problem in parse.Errors)
+        {
+            await context.Error.WriteLineAsync(problem.Message).ConfigureAwait(false);
+        }
+
+        await context.Error.WriteLineAsync($"See '{string.Join(' ', [.. VerbPath(parse.CommandResult), "--help"])}'.").ConfigureAwait(false);
+        return ExitCodes.Usage;
     }
 
-    private static readonly JsonSerializerOptions Indented = new(WireJson.Options) { WriteIndented = true };
+    /// <summary><c>--FIELD=</c> is an option with an empty value, as the shell wrote it.</summary>
+    private static IEnumerable<string> EmptyValue(string arg) =>
+        arg.Length > 3 && arg.StartsWith("--", StringComparison.Ordinal) && arg.EndsWith('=') && arg.IndexOf('=', StringComparison.Ordinal) == arg.Length - 1
+            ? [arg[..^1], ""]
+            : [arg];
 
-    private static string FieldName(string name) => name.Replace('-', '_').ToLowerInvariant();
+    /// <summary>The verb's words, e.g. <c>user patch</c>: the names of the commands from the root's child down.</summary>
+    private static IEnumerable<string> VerbPath(CommandResult command) =>
+        command.Parent is CommandResult parent ? [.. VerbPath(parent), command.Command.Name] : [];
 
-    private static bool TryParseId(string text, out long id) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
-
-    private static bool TryParseHours(string[] rest, out TimeSpan? lifetime)
+    private static IEnumerable<string> Names(Symbol symbol) => symbol switch
     {
-        lifetime = null;
-        if (rest.Length == 0)
-        {
-            return true;
-        }
-
-        if (rest is ["--hours", var text] && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var hours) && hours > 0)
-        {
-            lifetime = TimeSpan.FromHours(hours);
-            return true;
-        }
-
-        return false;
-    }
+        Command command => [command.Name, .. command.Aliases],
+        Option option => [option.Name, .. option.Aliases],
+        _ => [],
+    };
 }

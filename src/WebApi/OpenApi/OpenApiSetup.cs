@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using CleanUser.Application.Common.Media;
 using CleanUser.Application.Users;
@@ -22,6 +24,15 @@ public static class OpenApiSetup
     public const string DocumentPath = "/openapi/v1.json";
     public const string ReferencePath = "/docs";
     private const string BearerScheme = "Bearer";
+    private const string RetryAfter = "Retry-After";
+
+    /// <summary>docs/api.md#rate-limits: the fields of a limited response, and the wait a 429 names.</summary>
+    private static readonly (string Name, string Description, JsonSchemaType Type)[] RateLimitHeaders =
+    [
+        (RateLimits.PolicyHeader, "The limit closest to exhaustion, when one applies: `\"writes\";q=20;w=60` (bucket size, minute).", JsonSchemaType.String),
+        (RateLimits.StateHeader, "What is left of that limit: `\"writes\";r=7;t=13` (requests left, seconds until the bucket is full).", JsonSchemaType.String),
+        (RetryAfter, "Seconds until the request may be sent again.", JsonSchemaType.Integer),
+    ];
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services)
     {
@@ -34,10 +45,22 @@ public static class OpenApiSetup
                 {
                     Title = "CleanUser — SelfCommunity API v2 user profile",
                     Version = "v2",
-                    Description = "PATCH /api/v2/user/{id}/ and its companions, in the SelfCommunity dialect. Errors are application/problem+json with an `errors` array.",
+                    Description = "PATCH /api/v2/user/{id}/ and its companions, in the SelfCommunity dialect. Errors are application/problem+json with an `errors` array. HEAD is answered wherever GET is.",
                 };
                 document.Servers = [];
+                // HEAD is answered wherever GET is, with the same headers (docs/api.md#endpoints); the GET describes both.
+                foreach (var path in document.Paths.Values.OfType<OpenApiPathItem>())
+                {
+                    path.Operations?.Remove(HttpMethod.Head);
+                }
+
                 document.Components ??= new OpenApiComponents();
+                document.Components.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                foreach (var (name, description, type) in RateLimitHeaders)
+                {
+                    document.Components.Headers[name] = new OpenApiHeader { Description = description, Schema = new OpenApiSchema { Type = type } };
+                }
+
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
                 {
@@ -55,15 +78,30 @@ public static class OpenApiSetup
 
     public static IEndpointRouteBuilder MapApiDocument(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.json").AllowHead();
         // Served from the package's embedded bundle: no CDN, no web fonts, no telemetry — works offline.
-        app.MapScalarApiReference(ReferencePath, options => options
-            .WithTitle("CleanUser API reference")
-            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
-            .DisableDefaultFonts()
-            .DisableTelemetry());
+        app.MapScalarApiReference(ReferencePath, (options, context) =>
+        {
+            var nonce = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+            options
+                .WithTitle("CleanUser API reference")
+                .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .WithNonce(nonce);
+            context.Response.Headers.ContentSecurityPolicy = ReferencePagePolicy(nonce);
+        }).AllowHead();
         return app;
     }
+
+    /// <summary>
+    /// docs/security.md#http-hygiene: the reference page runs only its own scripts (the app's files and the inline start-up
+    /// script carrying this request's nonce), talks only to the app, and may not be framed. Inline styles stay allowed:
+    /// the page's components set them at run time.
+    /// </summary>
+    public static string ReferencePagePolicy(string nonce) =>
+        $"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+        "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private static async Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context,
         CancellationToken cancellationToken)
@@ -80,6 +118,18 @@ public static class OpenApiSetup
         {
             parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "1" };
             parameter.Description = "The user's id, a positive 64-bit integer; anything else is 404.";
+        }
+
+        foreach (var (status, response) in operation.Responses?.Where(r => r.Key is "200" or "429") ?? [])
+        {
+            if (response is OpenApiResponse described)
+            {
+                described.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                foreach (var (name, _, _) in RateLimitHeaders.Where(h => status == "429" || h.Name != RetryAfter))
+                {
+                    described.Headers[name] = new OpenApiHeaderReference(name, context.Document);
+                }
+            }
         }
 
         var authenticated = method is "PATCH" or "PUT" || path.EndsWith("me/", StringComparison.Ordinal);

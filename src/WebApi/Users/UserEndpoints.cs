@@ -20,33 +20,38 @@ public static class UserEndpoints
     {
         // Routing matches these with and without the trailing slash; the literal "me" wins over {id}.
         var users = app.MapGroup("/api/v2/user").WithTags("User");
-        users.MapGet("/me/", GetMe)
+        users.MapGet("/me/", GetMe).AllowHead()
             .WithSummary("Read the user the token belongs to")
-            .DescribesUser(401).Produces(StatusCodes.Status304NotModified);
-        users.MapMethods("/me/", [HttpMethods.Options], (HttpContext context) => Options(context, "GET, OPTIONS"))
+            .DescribesUser(401, 429).Produces(StatusCodes.Status304NotModified);
+        users.MapMethods("/me/", [HttpMethods.Options], (HttpContext context) => Options(context, "GET, HEAD, OPTIONS"))
             .ExcludeFromDescription();
-        users.MapGet("/{id}/", GetById)
+        users.MapGet("/{id}/", GetById).AllowHead()
             .WithSummary("Read one user").WithDescription("Public. `If-None-Match` with the current ETag gives 304.")
-            .DescribesUser(401, 404).Produces(StatusCodes.Status304NotModified);
+            .DescribesUser(401, 404, 429).Produces(StatusCodes.Status304NotModified);
         users.MapPatch("/{id}/", (string id, IMediator mediator, ICurrentUser caller, HttpContext context) =>
                 Change(id, isFullUpdate: false, mediator, caller, context))
             .WithSummary("Patch your own profile")
             .WithDescription("A user can only update their personal data. `If-Match` with the ETag read makes the change conditional (412 when stale).")
-            .DescribesUser(400, 401, 403, 404, 409, 412, 413, 415);
+            .DescribesUser(400, 401, 403, 404, 409, 412, 413, 415, 429);
         users.MapPut("/{id}/", (string id, IMediator mediator, ICurrentUser caller, HttpContext context) =>
                 Change(id, isFullUpdate: true, mediator, caller, context))
             .WithSummary("Update your own profile (username required)")
-            .DescribesUser(400, 401, 403, 404, 409, 412, 413, 415);
-        users.MapMethods("/{id}/", [HttpMethods.Options], (HttpContext context) => Options(context, "GET, PATCH, PUT, OPTIONS"))
+            .DescribesUser(400, 401, 403, 404, 409, 412, 413, 415, 429);
+        users.MapMethods("/{id}/", [HttpMethods.Options], (HttpContext context) => Options(context, "GET, HEAD, PATCH, PUT, OPTIONS"))
             .WithSummary("Allowed methods and patch formats (Allow, Accept-Patch)").Produces(StatusCodes.Status204NoContent);
         return app;
     }
 
+    // docs/api.md#caching: a public user may be stored and revalidated with its ETag; the caller's own profile and
+    // the answer to a write are for that caller alone and not stored.
+    private const string Revalidate = "no-cache";
+    private const string DoNotStore = "no-store";
+
     private static async Task<IResult> GetMe(IMediator mediator, HttpContext context) =>
-        Read(context, await mediator.Send(new GetCurrentUserQuery(), context.RequestAborted).ConfigureAwait(false));
+        Read(context, await mediator.Send(new GetCurrentUserQuery(), context.RequestAborted).ConfigureAwait(false), DoNotStore);
 
     private static async Task<IResult> GetById(string id, IMediator mediator, HttpContext context) =>
-        Read(context, await mediator.Send(new GetUserQuery(ParseId(id)), context.RequestAborted).ConfigureAwait(false));
+        Read(context, await mediator.Send(new GetUserQuery(ParseId(id)), context.RequestAborted).ConfigureAwait(false), Revalidate);
 
     private static async Task<IResult> Change(string id, bool isFullUpdate, IMediator mediator, ICurrentUser currentUser,
         HttpContext context)
@@ -59,6 +64,7 @@ public static class UserEndpoints
             ExpectedVersions(context.Request, userId), context.RequestAborted).ConfigureAwait(false);
         var user = await mediator.Send(command, context.RequestAborted).ConfigureAwait(false);
         context.Response.Headers[HeaderNames.ETag] = EntityTag(user);
+        context.Response.Headers.CacheControl = DoNotStore;
         return Results.Json(user, WireJson.Options);
     }
 
@@ -76,10 +82,11 @@ public static class UserEndpoints
             : throw new NotFoundException("user", id);
 
     /// <summary>A read: the user with its entity tag, or 304 when the client already has this version.</summary>
-    private static IResult Read(HttpContext context, UserDto user)
+    private static IResult Read(HttpContext context, UserDto user, string cacheControl)
     {
         var tag = EntityTag(user);
         context.Response.Headers[HeaderNames.ETag] = tag;
+        context.Response.Headers.CacheControl = cacheControl;
         context.Response.Headers[AcceptPatchHeader] = PatchBodyReader.AcceptPatch;
         var ifNoneMatch = context.Request.GetTypedHeaders().IfNoneMatch;
         return ifNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(new EntityTagHeaderValue(tag), useStrongComparison: false))

@@ -5,7 +5,7 @@ namespace CleanUser.FunctionalTests.Hosting;
 
 /// <summary>
 /// The built app (<c>dotnet CleanUser.WebApi.dll …</c>) started as an operator would start it: in Production, with
-/// the test signing key, in a folder of its own, and with none of the test run's own settings inherited — for what
+/// the test signing key and <c>AllowedHosts</c>, in a folder of its own, and with none of the test run's own settings inherited — for what
 /// only the real process shows (its exit code and what it prints when it cannot start).
 /// </summary>
 internal sealed class AppProcess : IDisposable
@@ -40,6 +40,8 @@ internal sealed class AppProcess : IDisposable
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Auth__SigningKey"] = TestApp.SigningKey;
+        // Production needs the host names it answers to (or Media:PublicBaseUrl) to build image URLs.
+        start.Environment["AllowedHosts"] = "localhost;127.0.0.1";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings)
         {

@@ -1,5 +1,6 @@
 using CleanUser.Infrastructure.Persistence;
 using CleanUser.Tests.Support;
+using CleanUser.WebApi.Cli;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanUser.FunctionalTests.Hosting;
@@ -39,7 +40,7 @@ public sealed class DatabaseStartupTests : IDisposable
 
         var run = verb == "serve" ? await _process.RunAsync(settings, "--urls", "http://127.0.0.1:0") : await _process.RunAsync(settings, verb);
 
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(verb == "serve" ? 1 : ExitCodes.Unavailable, run.ExitCode);
         var line = Assert.Single(run.ErrorLines);
         Assert.StartsWith("CleanUser cannot start: the Postgres database could not be prepared: ", line, StringComparison.Ordinal);
         Assert.Contains("127.0.0.1:1", line, StringComparison.Ordinal);
@@ -54,7 +55,7 @@ public sealed class DatabaseStartupTests : IDisposable
 
         var run = await _process.RunAsync(Settings("Postgres", server.ConnectionString), "migrate");
 
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(ExitCodes.Unavailable, run.ExitCode);
         var line = Assert.Single(run.ErrorLines);
         Assert.StartsWith("CleanUser cannot start: the Postgres database could not be prepared: 28P01: password authentication failed", line,
             StringComparison.Ordinal);

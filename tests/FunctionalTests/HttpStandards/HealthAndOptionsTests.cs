@@ -35,7 +35,7 @@ public class HealthAndOptionsTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(AcceptPatch, string.Join(", ", get.Headers.GetValues("Accept-Patch")));
         Assert.Equal(HttpStatusCode.NoContent, options.StatusCode);
         Assert.Equal(AcceptPatch, string.Join(", ", options.Headers.GetValues("Accept-Patch")));
-        Assert.Equal(["GET", "PATCH", "PUT", "OPTIONS"], options.Content.Headers.Allow);
+        Assert.Equal(["GET", "HEAD", "PATCH", "PUT", "OPTIONS"], options.Content.Headers.Allow);
     }
 
     [Fact]

@@ -47,7 +47,8 @@ public partial class OpenApiDocumentTests(TestApp app) : IClassFixture<TestApp>
             ["application/json", "application/json-patch+json", "application/merge-patch+json", "application/x-www-form-urlencoded", "multipart/form-data"],
             contentTypes.Order(StringComparer.Ordinal));
         var statuses = patch.GetProperty("responses").EnumerateObject().Select(p => p.Name).ToList();
-        Assert.Equal(["200", "400", "401", "403", "404", "409", "412", "413", "415"], statuses);
+        Assert.Equal(["200", "400", "401", "403", "404", "409", "412", "413", "415", "429"], statuses);
+        Assert.True(patch.GetProperty("responses").GetProperty("429").GetProperty("headers").TryGetProperty("Retry-After", out _));
         Assert.Equal("Bearer", patch.GetProperty("security")[0].EnumerateObject().Single().Name);
         var scheme = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
         Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.Domain.Users;
 using CleanUser.Tests.Support;
 using CleanUser.WebApi.Cli;
 
 namespace CleanUser.FunctionalTests.Modules;
 
-/// <summary>The operator verbs (<c>user patch</c>, <c>token</c>) against the real app's services and database.</summary>
+/// <summary>The operator verbs (docs/operations.md#verbs) against the real app's services and database.</summary>
 public sealed class OperatorCommandTests(TestApp app) : IClassFixture<TestApp>
 {
     private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
@@ -77,15 +79,16 @@ public sealed class OperatorCommandTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
-    public async Task User_patch_of_a_read_only_field_prints_usage_and_changes_nothing()
+    public async Task User_patch_of_a_read_only_field_is_a_usage_error_naming_it_and_changes_nothing()
     {
         var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
         var before = await app.ReadUserAsync(id);
 
-        var (exitCode, _, error) = await RunAsync("user", "patch", Id(id), "--reputation", "1000");
+        var (exitCode, output, error) = await RunAsync("user", "patch", Id(id), "--reputation", "1000");
 
-        Assert.Equal(2, exitCode);
-        Assert.Contains("'reputation' is not a writable field.", error, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains("'--reputation'", error, StringComparison.Ordinal);
         Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
@@ -129,4 +132,125 @@ public sealed class OperatorCommandTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal("", output);
         Assert.Contains("Auth:MaxTokenLifetimeHours", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task User_patch_takes_a_value_starting_with_an_at_sign_as_it_is()
+    {
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+
+        var (exitCode, _, error) = await RunAsync("user", "patch", Id(id), "--bio", "@someone");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(before.Written() with { Bio = "@someone" }, await app.ReadUserAsync(id));
+    }
+
+    [Fact]
+    public async Task User_show_prints_the_user_as_get_returns_it()
+    {
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        using var response = await app.CreateClient().GetUserAsync(id);
+        // Outside a request image URLs are on Media:PublicBaseUrl, unset here, so they lack the request's host.
+        var fromHttp = (await response.Content.ReadAsStringAsync()).Replace("http://localhost/", "/", StringComparison.Ordinal);
+
+        var (exitCode, output, error) = await RunAsync("user", "show", Id(id), "--json");
+
+        Assert.Equal(ExitCodes.Ok, exitCode);
+        Assert.Equal("", error);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(fromHttp), JsonNode.Parse(output)), fromHttp);
+    }
+
+    [Fact]
+    public async Task User_show_of_an_unknown_user_exits_1_with_the_not_found_problem()
+    {
+        var (exitCode, output, error) = await RunAsync("user", "show", "999999999");
+
+        Assert.Equal(ExitCodes.Refused, exitCode);
+        Assert.Equal("", output);
+        using var problem = JsonDocument.Parse(error);
+        Assert.Equal(404, problem.RootElement.GetProperty("status").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("CleanUser.WebApi [command]", "--help")]
+    [InlineData("CleanUser.WebApi [command]", "-h")]
+    [InlineData("CleanUser.WebApi [command]", "help")]
+    [InlineData("CleanUser.WebApi migrate", "migrate", "--help")]
+    [InlineData("CleanUser.WebApi token <USER_ID>", "token", "--help")]
+    [InlineData("CleanUser.WebApi user [command]", "user", "--help")]
+    [InlineData("CleanUser.WebApi user show <USER_ID>", "user", "show", "--help")]
+    [InlineData("CleanUser.WebApi user patch <USER_ID>", "user", "patch", "-h")]
+    [InlineData("CleanUser.WebApi user patch <USER_ID>", "help", "user", "patch")]
+    public async Task Help_on_the_root_and_on_every_verb_prints_its_usage_and_exits_0(string usage, params string[] args)
+    {
+        Assert.True(OperatorCommands.IsVerb(args));
+
+        var (exitCode, output, error) = await RunAsync(args);
+
+        Assert.Equal(ExitCodes.Ok, exitCode);
+        Assert.Equal("", error);
+        Assert.Contains("Usage:\n  " + usage, output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_of_user_patch_lists_every_writable_field_with_underscores_and_dashes()
+    {
+        var (_, output, _) = await RunAsync("user", "patch", "--help");
+
+        Assert.All(ProfileFields.All, field =>
+        {
+            Assert.Contains("--" + field.Name, output, StringComparison.Ordinal);
+            Assert.Contains("--" + field.Name.Replace('_', '-'), output, StringComparison.Ordinal);
+        });
+        Assert.Contains("--null <FIELD>", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("'--bogus'", "token", "1", "--bogus")]
+    [InlineData("'--bogus'", "user", "show", "1", "--bogus", "x")]
+    [InlineData("'frobnicate'", "user", "frobnicate")]
+    [InlineData("USER_ID", "token")]
+    [InlineData("USER_ID", "user", "patch")]
+    [InlineData("'abc'", "user", "show", "abc")]
+    [InlineData("'0'", "token", "0")]
+    [InlineData("'-5'", "user", "patch", "-5", "--bio", "x")]
+    [InlineData("--hours", "token", "1", "--hours", "soon")]
+    [InlineData("--hours", "token", "1", "--hours", "0")]
+    [InlineData("'reputation' is not a writable field.", "user", "patch", "1", "--null", "reputation")]
+    [InlineData("--bio is given both a value and --null.", "user", "patch", "1", "--bio", "x", "--null", "bio")]
+    [InlineData("'x'", "user", "patch", "1", "--website=", "x")]
+    [InlineData("Required command", "user")]
+    public async Task A_usage_error_names_the_bad_argument_points_to_help_and_exits_2(string named, params string[] args)
+    {
+        var (exitCode, output, error) = await RunAsync(args);
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains(named, error, StringComparison.Ordinal);
+        Assert.Contains("--help'.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_usage_error_changes_nothing()
+    {
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+
+        var (exitCode, _, _) = await RunAsync("user", "patch", Id(id), "--bio", "x", "--bogus", "y");
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Equal(before, await app.ReadUserAsync(id));
+    }
+
+    [Theory]
+    [InlineData(true, "migrate")]
+    [InlineData(true, "token", "1")]
+    [InlineData(true, "user", "show", "1")]
+    [InlineData(true, "-?")]
+    [InlineData(false)]
+    [InlineData(false, "--urls", "http://127.0.0.1:0")]
+    [InlineData(false, "serve")]
+    [InlineData(false, "Migrate")]
+    public void Only_a_verb_name_or_a_help_option_first_runs_a_verb_instead_of_the_server(bool isVerb, params string[] args) =>
+        Assert.Equal(isVerb, OperatorCommands.IsVerb(args));
 }

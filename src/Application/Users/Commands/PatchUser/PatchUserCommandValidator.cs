@@ -1,4 +1,5 @@
 using CleanUser.Application.Common.Interfaces;
+using CleanUser.Application.Common.Media;
 using CleanUser.Application.Common.Security;
 using CleanUser.Domain.Common;
 using CleanUser.Domain.Users;
@@ -10,14 +11,17 @@ namespace CleanUser.Application.Users.Commands.PatchUser;
 /// <summary>
 /// Reports every broken rule of one request together, in field order (docs/api.md#errors): the ones the patch
 /// found in the text, and the ones that need more than the text — PUT's required username, reserved names,
-/// whether the name may be taken (one query: taken, held, looks alike, the cooldown), a birth date after today, an image URL that is not the current one, and
-/// the image checks that need no decoding (size, format, header dimensions). The stored user is read (once,
-/// untracked) only when a rule depends on it.
+/// whether the name may be taken (one query: taken, held, looks alike, the cooldown), a birth date after today, an
+/// image URL that is not the current one, and the image checks that need no decoding (size, format, header
+/// dimensions). The stored user is read (once, untracked) only when a rule depends on it. When all of that passed, new images are decoded and re-encoded here,
+/// before the write transaction (<see cref="PreparedImages"/>); corrupt pixel data shows only then, and is reported
+/// alone.
 /// </summary>
 public sealed class PatchUserCommandValidator : AbstractValidator<PatchUserCommand>
 {
     public PatchUserCommandValidator(ReservedUsernames reserved, UsernamePolicy policy, IUsernameUniquenessChecker uniqueness,
-        ICurrentUser currentUser, IClock clock, IUserRepository users, IMediaUrls mediaUrls, IImageProcessor images)
+        ICurrentUser currentUser, IClock clock, IUserRepository users, IMediaUrls mediaUrls, IImageProcessor images,
+        PreparedImages prepared)
     {
         RuleFor(c => c).CustomAsync(async (command, context, cancellationToken) =>
         {
@@ -62,7 +66,7 @@ public sealed class PatchUserCommandValidator : AbstractValidator<PatchUserComma
                 {
                     // No such user: the handler answers 404.
                     var keys = await Stored().ConfigureAwait(false);
-                    var current = edit.Kind == Common.Media.ImageKind.Avatar ? keys?.Avatar : keys?.Cover;
+                    var current = edit.Kind == ImageKind.Avatar ? keys?.Avatar : keys?.Cover;
                     if (keys is not null && (current is null || url != mediaUrls.ToPublicUrl(current)))
                     {
                         violations.Add(new FieldViolation(edit.Field, RuleViolation.Invalid(
@@ -73,6 +77,20 @@ public sealed class PatchUserCommandValidator : AbstractValidator<PatchUserComma
                          await images.InspectAsync(upload, edit.Kind, cancellationToken).ConfigureAwait(false) is { } violation)
                 {
                     violations.Add(new FieldViolation(edit.Field, violation));
+                }
+            }
+
+            if (violations.Count == 0)
+            {
+                // The expensive step, only for a request that passed everything else, and never inside the transaction:
+                // a large image takes a processor for a while and would hold every other write behind it.
+                foreach (var edit in new[] { patch.Avatar, patch.Cover })
+                {
+                    if (edit?.Upload is { } upload &&
+                        (await prepared.PrepareAsync(upload, edit.Kind, cancellationToken).ConfigureAwait(false)).Violation is { } violation)
+                    {
+                        violations.Add(new FieldViolation(edit.Field, violation));
+                    }
                 }
             }
 

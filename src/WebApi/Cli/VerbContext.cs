@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Text.Json;
+using CleanUser.Application.Common.Security;
+using CleanUser.Infrastructure.Outbox;
+using CleanUser.WebApi.Infrastructure;
+using MediatR;
+
+namespace CleanUser.WebApi.Cli;
+
+/// <summary>
+/// What a verb's action runs with: the writers (as an <see cref="InvocationConfiguration"/>, so help and parse errors
+/// use them too) and a scope of the app's services. <see cref="Verb.SetAction"/> hands it to the action.
+/// </summary>
+internal sealed class VerbContext : InvocationConfiguration
+{
+    private static readonly JsonSerializerOptions Indented = new(WireJson.Options) { WriteIndented = true };
+
+    public required IServiceProvider Services { get; init; }
+
+    /// <summary>Applies pending migrations; on failure prints one line naming the cause (docs/operations.md#exit-codes).</summary>
+    public Task<bool> PrepareDatabaseAsync() => DatabaseStartup.PrepareAsync(Services, seedDemo: false, Error);
+
+    /// <summary>
+    /// Sends <paramref name="request"/> as the system principal, an internal module in the sense of
+    /// docs/api.md#authorization: the same pipeline and rules as HTTP. Prints the result as JSON, or the problem body an
+    /// HTTP client would get. With <paramref name="deliverOutbox"/> (a change), it then delivers what the change put in the
+    /// outbox, as no dispatcher runs in a one-off verb (e.g. deletes the replaced image); whatever fails there stays
+    /// pending for the next running instance (docs/outbox.md#operator-verbs).
+    /// </summary>
+    public async Task<int> SendAsSystemAsync<T>(IRequest<T> request, CancellationToken cancellationToken, bool deliverOutbox = false)
+    {
+        if (!await PrepareDatabaseAsync().ConfigureAwait(false))
+        {
+            return ExitCodes.Unavailable;
+        }
+
+        Services.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
+        try
+        {
+            var result = await Services.GetRequiredService<IMediator>().Send(request, cancellationToken).ConfigureAwait(false);
+            await Output.WriteLineAsync(JsonSerializer.Serialize(result, Indented)).ConfigureAwait(false);
+            if (deliverOutbox)
+            {
+                await Services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        }
+#pragma warning disable CA1031 // Every failure is reported the way the HTTP API reports it.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            var problem = ProblemExceptionHandler.ToProblem(exception);
+            await Error.WriteLineAsync(JsonSerializer.Serialize(problem, Indented)).ConfigureAwait(false);
+            return problem.Status == StatusCodes.Status503ServiceUnavailable ? ExitCodes.Unavailable : ExitCodes.Refused;
+        }
+    }
+}
