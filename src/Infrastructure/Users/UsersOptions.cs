@@ -11,13 +11,13 @@ public sealed class UsersOptions
     public string[] ReservedUsernames { get; set; } = [];
 
     /// <summary>Days after a rename during which the next one is refused; 0: no cooldown.</summary>
-    public int UsernameChangeCooldownDays { get; set; }
+    public int UsernameChangeCooldownDays { get; set; } = (int)UsernamePolicy.Default.ChangeCooldown.TotalDays;
 
     /// <summary>Days a name given up stays reserved for its former holder; 0: not held.</summary>
-    public int ReleasedUsernameHoldDays { get; set; } = 30;
+    public int ReleasedUsernameHoldDays { get; set; } = (int)UsernamePolicy.Default.ReleasedUsernameHold.TotalDays;
 
     /// <summary>Whether a name that looks like another user's is refused.</summary>
-    public bool RefuseConfusableUsernames { get; set; } = true;
+    public bool RefuseConfusableUsernames { get; set; } = UsernamePolicy.Default.RefuseLookAlikes;
 
     public ReservedUsernames Reserved() =>
         ReservedUsernames is { Length: > 0 } names ? new ReservedUsernames(names) : Domain.Users.ReservedUsernames.Default;
