@@ -13,9 +13,9 @@ namespace CleanUser.Application.Users.Commands.PatchUser;
 /// found in the text, and the ones that need more than the text — PUT's required username, reserved names,
 /// whether the name may be taken (one query: taken, held, looks alike, the cooldown), a birth date after today, an
 /// image URL that is not the current one, and the image checks that need no decoding (size, format, header
-/// dimensions). The stored user is read (once, untracked) only when a rule depends on it. When all of that passed, new images are decoded and re-encoded here,
-/// before the write transaction (<see cref="PreparedImages"/>); corrupt pixel data shows only then, and is reported
-/// alone.
+/// dimensions). The stored user is read (once, untracked) only when a rule depends on it. When all of that passed, new
+/// images are decoded and re-encoded here, before the write transaction (<see cref="PreparedImages"/>); corrupt pixel
+/// data shows only then, and is reported alone.
 /// </summary>
 public sealed class PatchUserCommandValidator : AbstractValidator<PatchUserCommand>
 {
