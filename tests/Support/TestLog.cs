@@ -36,7 +36,8 @@ public sealed class TestLog : ILoggerProvider
             ArgumentNullException.ThrowIfNull(formatter);
             lock (log._lines)
             {
-                log._lines.Add(new LogLine(category, logLevel, formatter(state, exception)));
+                log._lines.Add(new LogLine(category, logLevel, formatter(state, exception) +
+                    (exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})")));
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using CleanUser.WebApi.Infrastructure;
+using Microsoft.Net.Http.Headers;
 
 namespace CleanUser.WebApi.Users;
 
@@ -36,9 +37,7 @@ internal static class BodyText
     /// </summary>
     public static string Decode(ReadOnlySpan<byte> bytes, Encoding? declared)
     {
-        var encoding = declared is null || declared.CodePage == StrictUtf8.CodePage
-            ? StrictUtf8
-            : Encoding.GetEncoding(declared.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+        var encoding = declared is null || declared.CodePage == StrictUtf8.CodePage ? StrictUtf8 : Strict(declared);
         var preamble = encoding.Preamble;
         if (bytes.StartsWith(preamble))
         {
@@ -52,6 +51,33 @@ internal static class BodyText
         catch (DecoderFallbackException)
         {
             throw RequestRejectedException.ParseError($"Text parse error - the bytes are not valid {encoding.WebName}.");
+        }
+    }
+
+    /// <summary>The charset <paramref name="type"/> declares, if any; one the runtime refuses to name (UTF-7) is a 400.</summary>
+    public static Encoding? DeclaredEncoding(MediaTypeHeaderValue type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        try
+        {
+            return type.Encoding;
+        }
+        catch (NotSupportedException)
+        {
+            throw RequestRejectedException.ParseError($"Text parse error - the charset {type.Charset} is not supported.");
+        }
+    }
+
+    /// <summary>The declared charset with errors refused; one this runtime cannot decode strictly (e.g. UTF-7) is a 400.</summary>
+    private static Encoding Strict(Encoding declared)
+    {
+        try
+        {
+            return Encoding.GetEncoding(declared.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+        }
+        catch (Exception exception) when (exception is ArgumentException or NotSupportedException)
+        {
+            throw RequestRejectedException.ParseError($"Text parse error - the charset {declared.WebName} is not supported.");
         }
     }
 

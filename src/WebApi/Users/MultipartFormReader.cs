@@ -108,7 +108,7 @@ public static class MultipartFormReader
                 using (text)
                 {
                     fields[field.Name] = BodyText.Decode(text.GetBuffer().AsSpan(0, (int)text.Length),
-                        MediaTypeHeaderValue.TryParse(section.ContentType, out var partType) ? partType.Encoding : null);
+                        MediaTypeHeaderValue.TryParse(section.ContentType, out var partType) ? BodyText.DeclaredEncoding(partType) : null);
                 }
             }
         }

@@ -61,7 +61,7 @@ public static class PatchBodyReader
             case Form:
                 return command with
                 {
-                    Patch = ProfilePatch.Parse(ReadForm(await ReadAllAsync(request, cancellationToken).ConfigureAwait(false), contentType!.Encoding)),
+                    Patch = ProfilePatch.Parse(ReadForm(await ReadAllAsync(request, cancellationToken).ConfigureAwait(false), BodyText.DeclaredEncoding(contentType!))),
                 };
             case JsonPatch when !isFullUpdate:
                 return new JsonPatchUserCommand(userId, JsonPatchReader.Read(await ReadAllAsync(request, cancellationToken).ConfigureAwait(false),

@@ -20,7 +20,7 @@ public static class HostileBodies
     private static readonly string[] Parameters =
     [
         "", "", "", "; charset=utf-8", "; charset=UTF-8", "; charset=utf-16", "; charset=\"utf-8\"", "; charset=latin1",
-        ";", "; charset", "; q=0.5", "; boundary=x", "; charset=x-unknown",
+        ";", "; charset", "; q=0.5", "; boundary=x", "; charset=x-unknown", "; charset=utf-7",
     ];
 
     /// <summary>A <c>Content-Type</c> of another kind than the body: none, empty, unknown, or another patch format.</summary>

@@ -91,7 +91,8 @@ public sealed class HostileRequestFuzzTests(HostileRequestFuzzTests.Fixture fixt
             var after = await App.ReadUserAsync(caller.Id);
             var answer = $"{status} {(text.Length > 1000 ? text[..1000] : text)}\nstored before: {before}";
 
-            Assert.True(status is 200 or (>= 400 and < 500), "Property 1 (no 5xx, and 200 or 4xx): " + answer);
+            Assert.True(status is 200 or (>= 400 and < 500), "Property 1 (no 5xx, and 200 or 4xx): " + answer + "\nerrors logged: " +
+                string.Join(" | ", App.Log.Lines.Where(line => line.Level >= Microsoft.Extensions.Logging.LogLevel.Error).TakeLast(3).Select(line => line.Message)));
             if (request.Credentials == Credentials.Forged)
             {
                 Assert.True(status == 401, "A forged token is refused with 401: " + answer);

@@ -61,6 +61,7 @@ public class HostileBodyTests(TestApp app) : IClassFixture<TestApp>
         { "multipart, lone surrogate", [0xED, 0xA0, 0x80] },
         { "multipart, invalid UTF-8", [0x41, 0xC3, 0x28] },
         { "multipart, UTF-16 lone surrogate", [0x00, 0xD8, 0x41, 0x00] },
+        { "multipart, UTF-7 (a charset the runtime refuses)", "hello"u8.ToArray() },
     };
 
     [Theory]
@@ -80,7 +81,8 @@ public class HostileBodyTests(TestApp app) : IClassFixture<TestApp>
             var part = new ByteArrayContent(text);
             part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain")
             {
-                CharSet = kind.Contains("UTF-16", StringComparison.Ordinal) ? "utf-16" : "utf-8",
+                CharSet = kind.Contains("UTF-16", StringComparison.Ordinal) ? "utf-16"
+                    : kind.Contains("UTF-7", StringComparison.Ordinal) ? "utf-7" : "utf-8",
             };
             body = new MultipartFormDataContent { { new StringContent("Roma"), "location" }, { part, "bio" } };
         }
