@@ -7,10 +7,12 @@ using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence;
 using CleanUser.Infrastructure.Persistence.Providers;
 using CleanUser.Infrastructure.Time;
+using CleanUser.Infrastructure.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CleanUser.Infrastructure;
 
@@ -48,11 +50,9 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IClock, SystemClock>();
 
-        services.AddSingleton(provider =>
-        {
-            var reserved = provider.GetRequiredService<IConfiguration>().GetSection("Users:ReservedUsernames").Get<string[]>();
-            return reserved is { Length: > 0 } ? new ReservedUsernames(reserved) : ReservedUsernames.Default;
-        });
+        services.AddOptions<UsersOptions>().Bind(configuration.GetSection(UsersOptions.Section));
+        services.AddSingleton(provider => provider.GetRequiredService<IOptions<UsersOptions>>().Value.Reserved());
+        services.AddSingleton(provider => provider.GetRequiredService<IOptions<UsersOptions>>().Value.Policy());
 
         services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.Section))
             .PostConfigure(o => o.Root = Path.GetFullPath(o.Root, contentRoot))

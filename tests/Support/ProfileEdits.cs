@@ -20,7 +20,7 @@ public static class ProfileEdits
 
         if (patch.Username.HasValue)
         {
-            user.ChangeUsername(patch.Username.Value);
+            user.ChangeUsername(patch.Username.Value, DateTimeOffset.UtcNow, UsernamePolicy.Default);
         }
 
         user.UpdateProfile(patch.Changes);

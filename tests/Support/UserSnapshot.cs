@@ -9,6 +9,8 @@ namespace CleanUser.Tests.Support;
 public sealed record UserSnapshot(
     long Id,
     string Username,
+    DateTimeOffset? UsernameChangedAt,
+    bool UsernameMayLookAlike,
     string RealName,
     string? Avatar,
     string? ExtId,
@@ -35,7 +37,8 @@ public sealed record UserSnapshot(
     public static UserSnapshot Of(User user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return new UserSnapshot(user.Id, user.Username.Value, user.RealName, user.Avatar, user.ExtId, user.Statistics,
+        return new UserSnapshot(user.Id, user.Username.Value, user.UsernameChangedAt, user.UsernameMayLookAlike, user.RealName,
+            user.Avatar, user.ExtId, user.Statistics,
             user.DateJoined, user.Bio, user.Location, user.LocationLatLng?.ToString(), user.PositionLatLng?.ToString(),
             user.DateOfBirth, user.Description, user.Gender, user.Website, user.Cover,
             string.Join(",", user.Tags.Select(t => t.Id).Order()), user.CommunityBadge, user.RegApproved, user.IsBlocked,

@@ -20,6 +20,7 @@ public static class RuleCodes
     public const string InvalidChoice = "invalid_choice";
     public const string Unique = "unique";
     public const string Reserved = "reserved";
+    public const string UsernameChangeTooSoon = "username_change_too_soon";
     public const string NullCharactersNotAllowed = "null_characters_not_allowed";
     public const string AccountBlocked = "account_blocked";
     public const string AccountDeleted = "account_deleted";

@@ -27,6 +27,16 @@ public sealed class User : IHasDomainEvents
 
     public Username Username { get; private set; }
 
+    /// <summary>When the user last renamed (a change of case alone does not count); <c>null</c> when never.</summary>
+    public DateTimeOffset? UsernameChangedAt { get; private set; }
+
+    /// <summary>
+    /// Whether this user's name may look like another user's: names kept by the migration that introduced the rule,
+    /// and names chosen while look-alikes were allowed (docs/adr/0017-username-policy.md). Every other name's look is
+    /// its own, and the database holds it to that.
+    /// </summary>
+    public bool UsernameMayLookAlike { get; private set; }
+
     public string RealName { get; private set; } = string.Empty;
 
     public string? Avatar { get; private set; }
@@ -84,15 +94,38 @@ public sealed class User : IHasDomainEvents
         };
 
     /// <summary>
-    /// Renames the user; a different spelling of the same name (<c>alice</c> → <c>Alice</c>) is a rename too. Whether
-    /// the name is free was asked before (one query per request); the unique index on the normalised name is the
-    /// last guard against a race.
+    /// Renames the user under <paramref name="policy"/>; a different spelling of the same name (<c>alice</c> →
+    /// <c>Alice</c>) is stored too, but is no rename (no cooldown, nothing given up). Whether the name is free was asked
+    /// before (one query per request); the unique indexes are the last guard against a race, and the cooldown is checked
+    /// again here against the user as loaded in the change's transaction. Returns the name given up, to be held for
+    /// this user, when the policy holds released names; <c>null</c> otherwise.
     /// </summary>
-    public void ChangeUsername(Username username)
+    public ReleasedUsername? ChangeUsername(Username username, DateTimeOffset now, UsernamePolicy policy)
     {
         ArgumentNullException.ThrowIfNull(username);
+        ArgumentNullException.ThrowIfNull(policy);
         EnsureEditable();
+        var renames = !username.Equals(Username);
+        if (renames && policy.CheckCooldown(UsernameChangedAt, now) is { } tooSoon)
+        {
+            throw new InvalidValueException(UserFields.Username, tooSoon);
+        }
+
+        if (username.Skeleton != Username.Skeleton)
+        {
+            UsernameMayLookAlike = !policy.RefuseLookAlikes;
+        }
+
+        var released = renames && policy.ReleasedUsernameHold > TimeSpan.Zero
+            ? new ReleasedUsername(Username, Id, now + policy.ReleasedUsernameHold)
+            : null;
+        if (renames)
+        {
+            UsernameChangedAt = now;
+        }
+
         Username = username;
+        return released;
     }
 
     /// <summary>Sets the profile fields present in <paramref name="changes"/>; their values are valid by construction.</summary>

@@ -26,6 +26,8 @@ public class CleanUserDbContext : DbContext
 
     public DbSet<Tag> Tags => Set<Tag>();
 
+    public DbSet<ReleasedUsername> ReleasedUsernames => Set<ReleasedUsername>();
+
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -47,7 +49,7 @@ public class CleanUserDbContext : DbContext
     }
 
     /// <summary>
-    /// Keeps the normalised username in step with the username, and moves the concurrency token on
+    /// Keeps the normalised username and its skeleton in step with the username, and moves the concurrency token on
     /// every real write, so an entity tag changes exactly when the stored user does.
     /// </summary>
     private void StampUsers()
@@ -61,6 +63,7 @@ public class CleanUserDbContext : DbContext
             }
 
             entry.Property<string>(UserConfiguration.NormalizedUsername).CurrentValue = entry.Entity.Username.Normalized;
+            entry.Property<string>(UserConfiguration.UsernameSkeleton).CurrentValue = entry.Entity.Username.Skeleton;
             if (entry.State == EntityState.Modified)
             {
                 var version = entry.Property(u => u.Version);

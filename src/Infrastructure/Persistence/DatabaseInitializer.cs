@@ -1,4 +1,5 @@
 using CleanUser.Domain.Users;
+using CleanUser.Infrastructure.Persistence.Configurations;
 using CleanUser.Infrastructure.Persistence.Providers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -12,15 +13,38 @@ public sealed partial class DatabaseInitializer(
     TimeProvider timeProvider,
     ILogger<DatabaseInitializer> logger)
 {
+    /// <summary>The name of the migrations (one per database) that bring in the username policy.</summary>
+    public const string UsernamePolicyMigration = "UsernamePolicy";
+
     /// <summary>
     /// Applies the migrations of the configured database, with what that database needs around them (for SQLite the
-    /// data folder and WAL mode).
+    /// data folder and WAL mode). When <see cref="UsernamePolicyMigration"/> was among them, the users whose names
+    /// already looked alike — kept, never renamed — are named in the log.
     /// </summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await provider.MigrateAsync(db.Database, cancellationToken).ConfigureAwait(false);
+        var applied = await provider.MigrateAsync(db.Database, cancellationToken).ConfigureAwait(false);
         var connection = db.Database.GetDbConnection();
         LogMigrated(logger, db.Database.ProviderName, connection.DataSource, connection.Database);
+        if (applied.Any(id => id.EndsWith("_" + UsernamePolicyMigration, StringComparison.Ordinal)))
+        {
+            await ReportKeptLookAlikesAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One warning per look that several users' names share (docs/adr/0017-username-policy.md).</summary>
+    private async Task ReportKeptLookAlikesAsync(CancellationToken cancellationToken)
+    {
+        var users = await db.Users.AsNoTracking()
+            .Where(u => db.Users.Any(other => other.UsernameMayLookAlike &&
+                EF.Property<string>(other, UserConfiguration.UsernameSkeleton) == EF.Property<string>(u, UserConfiguration.UsernameSkeleton)))
+            .OrderBy(u => u.Id)
+            .Select(u => new { u.Id, u.Username, Skeleton = EF.Property<string>(u, UserConfiguration.UsernameSkeleton) })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var look in users.GroupBy(u => u.Skeleton))
+        {
+            LogLookAlikesKept(logger, look.Key, string.Join(", ", look.Select(u => $"{u.Username} ({u.Id})")));
+        }
     }
 
     /// <summary>Users 1–4 with tags, when there are no users yet (README, demo community).</summary>
@@ -81,6 +105,10 @@ public sealed partial class DatabaseInitializer(
 
     [LoggerMessage(LogLevel.Information, "Database {Database} on {DataSource} ({Provider}) is up to date")]
     private static partial void LogMigrated(ILogger logger, string? provider, string dataSource, string database);
+
+    [LoggerMessage(LogLevel.Warning,
+        "Usernames that look alike (as '{Skeleton}') were kept by the username policy migration: {Users}. Nobody may take a new look-alike of them.")]
+    private static partial void LogLookAlikesKept(ILogger logger, string skeleton, string users);
 
     [LoggerMessage(LogLevel.Information, "Seeded the demo community: alice (1), bob (2), carol (3), dave (4, blocked)")]
     private static partial void LogSeeded(ILogger logger);

@@ -13,7 +13,7 @@ namespace CleanUser.Infrastructure.Persistence;
 /// One transaction per command, run through the database's execution strategy. Side effects outside the database
 /// (stored files) are undone when the work does not commit. Failures of a save come out as the application's
 /// exceptions: a row that changed underneath is a concurrency conflict, the username index refusing a name is
-/// "taken", a database that cannot serve now (busy, full, read-only, unreachable; the provider says which) is
+/// "taken", the skeleton index refusing it "similar", a database that cannot serve now (busy, full, read-only, unreachable; the provider says which) is
 /// <see cref="ServiceUnavailableException"/> — after the rollback, with nothing written. The domain events of what is
 /// saved go to the outbox with it (<see cref="Outbox.OutboxInterceptor"/>).
 /// </summary>
@@ -117,16 +117,20 @@ public sealed partial class UnitOfWork(
             // The transaction behavior runs the command again, or answers 412 when the client pinned a version.
             throw new ConcurrencyConflictException(exception);
         }
-        catch (DbUpdateException exception) when (provider.IsUniqueViolation(exception, UsernameIndex()))
+        catch (DbUpdateException exception) when (provider.IsUniqueViolation(exception, UserIndex(UserConfiguration.NormalizedUsernameIndex)))
         {
             // Two requests passed the uniqueness check at once; the index let one win.
             throw new UsernameAlreadyTakenException();
         }
+        catch (DbUpdateException exception) when (provider.IsUniqueViolation(exception, UserIndex(UserConfiguration.UniqueUsernameSkeletonIndex)))
+        {
+            // Two requests for names that look alike passed the check at once (docs/adr/0017-username-policy.md).
+            throw new UsernameAlreadyTakenException(UsernameAlreadyTakenException.LookAlike);
+        }
     }
 
-    private IReadOnlyIndex UsernameIndex() =>
-        db.Model.FindEntityType(typeof(User))!.GetIndexes()
-            .Single(index => index.GetDatabaseName() == UserConfiguration.NormalizedUsernameIndex);
+    private IReadOnlyIndex UserIndex(string name) =>
+        db.Model.FindEntityType(typeof(User))!.GetIndexes().Single(index => index.GetDatabaseName() == name);
 
     private async Task RollBackSideEffectsAsync()
     {

@@ -1,6 +1,5 @@
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Domain.Users;
-using CleanUser.Infrastructure.Persistence.Configurations;
 using CleanUser.Infrastructure.Persistence.Providers;
 using Microsoft.EntityFrameworkCore;
 
@@ -52,11 +51,37 @@ public sealed class UserRepository(CleanUserDbContext db, IDatabaseProvider prov
     public Task<bool> IsMediaInUseAsync(string key, CancellationToken cancellationToken) =>
         db.Users.AnyAsync(u => u.Avatar == key || u.Cover == key, cancellationToken);
 
-    public Task<bool> IsTakenByAnotherUserAsync(Username username, long userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// One statement, so its facts are of one moment: a rename commits the new name and the hold on the old one together,
+    /// so this sees a name either in use or held, never neither (docs/adr/0017-username-policy.md). The probe row makes
+    /// the answer one row even when the user does not exist (the handler answers 404 later).
+    /// </summary>
+    public async Task<UsernameFacts> GetFactsAsync(Username username, long userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(username);
-        return db.Users.AnyAsync(
-            u => EF.Property<string>(u, UserConfiguration.NormalizedUsername) == username.Normalized && u.Id != userId,
-            cancellationToken);
+        var (name, look, at) = (username.Normalized, username.Skeleton, now.UtcDateTime);
+        var rows = await db.Database.SqlQuery<FactsRow>($"""
+            SELECT "Self"."Username" AS "Current", "Self"."UsernameChangedAt" AS "LastRenamedAt",
+                EXISTS (SELECT 1 FROM "Users" WHERE "NormalizedUsername" = {name} AND "Id" <> {userId}) AS "TakenByAnother",
+                EXISTS (SELECT 1 FROM "Users" WHERE "UsernameSkeleton" = {look} AND "Id" <> {userId}) AS "LooksLikeAnother",
+                EXISTS (SELECT 1 FROM "ReleasedUsernames" WHERE "NormalizedUsername" = {name} AND "FormerHolderId" <> {userId}
+                        AND "HeldUntil" > {at}) AS "HeldForAnother",
+                EXISTS (SELECT 1 FROM "ReleasedUsernames" WHERE "UsernameSkeleton" = {look} AND "FormerHolderId" <> {userId}
+                        AND "HeldUntil" > {at}) AS "LookHeldForAnother"
+            FROM (SELECT 1 AS "One") AS "Probe" LEFT JOIN "Users" AS "Self" ON "Self"."Id" = {userId}
+            """).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var row = rows.Single();
+        return new UsernameFacts(row.Current is { } current ? Username.FromStored(current) : null, row.LastRenamedAt,
+            row.TakenByAnother, row.LooksLikeAnother, row.HeldForAnother, row.LookHeldForAnother);
     }
+
+    public async Task HoldReleasedUsernameAsync(ReleasedUsername released, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(released);
+        await db.ReleasedUsernames.Where(r => r.HeldUntil <= now).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        db.ReleasedUsernames.Add(released);
+    }
+
+    private sealed record FactsRow(string? Current, DateTimeOffset? LastRenamedAt, bool TakenByAnother, bool LooksLikeAnother,
+        bool HeldForAnother, bool LookHeldForAnother);
 }

@@ -27,6 +27,7 @@ internal sealed class ApplicationContainer : IDisposable
         services.AddSingleton(Clock);
         services.AddSingleton(MediaUrls);
         services.AddSingleton(ReservedUsernames.Default);
+        services.AddSingleton(UsernamePolicy.Default);
         services.AddSingleton(Substitute.For<IImageProcessor>());
         services.AddSingleton(Substitute.For<IMediaStorage>());
         configure?.Invoke(services);

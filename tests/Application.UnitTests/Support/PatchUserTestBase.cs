@@ -1,6 +1,7 @@
 using CleanUser.Application.Common.Behaviors;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Media;
+using CleanUser.Application.Common.Security;
 using CleanUser.Application.Users;
 using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.Domain.Users;
@@ -19,6 +20,8 @@ public abstract class PatchUserTestBase
     protected PatchUserTestBase()
     {
         Users.GetByIdAsync(TestDoubles.AliceId, Arg.Any<CancellationToken>()).Returns(_ => Task.FromResult<User?>(Alice));
+        Caller.ActAs(Application.Common.Security.Caller.ForUser(TestDoubles.AliceId));
+        Facts(free => free);
         Images.ProcessAsync(default!, default, default).ReturnsForAnyArgs(ImageProcessingResult.Success(Processed));
         Prepared = new PreparedImages(Images);
     }
@@ -29,6 +32,12 @@ public abstract class PatchUserTestBase
     protected IUserRepository Users { get; } = Substitute.For<IUserRepository>();
 
     protected IUsernameUniquenessChecker Uniqueness { get; } = Substitute.For<IUsernameUniquenessChecker>();
+
+    /// <summary>Who sends the commands: Alice herself, unless a test acts as someone else.</summary>
+    protected CurrentCaller Caller { get; } = new();
+
+    /// <summary>The username policy of validator and handler: the defaults, unless a test sets another before it acts.</summary>
+    protected UsernamePolicy Policy { get; set; } = UsernamePolicy.Default;
 
     protected IUnitOfWork UnitOfWork { get; } = Substitute.For<IUnitOfWork>();
 
@@ -45,10 +54,18 @@ public abstract class PatchUserTestBase
     protected User Alice { get; set; } = TestDoubles.Alice();
 
     protected PatchUserCommandValidator Validator(ReservedUsernames? reserved = null) =>
-        new(reserved ?? ReservedUsernames.Default, Uniqueness, TestDoubles.Clock(), Users, MediaUrls, Images, Prepared);
+        new(reserved ?? ReservedUsernames.Default, Policy, Uniqueness, Caller, TestDoubles.Clock(), Users, MediaUrls, Images, Prepared);
 
     protected PatchUserCommandHandler Handler() =>
-        new(Users, UnitOfWork, Prepared, Storage, TestDoubles.Clock(), TestDoubles.Mapper(MediaUrls));
+        new(Users, UnitOfWork, Prepared, Storage, TestDoubles.Clock(), Policy, Caller, TestDoubles.Mapper(MediaUrls));
+
+    /// <summary>
+    /// What the checker answers about any name: <paramref name="facts"/> of the free answer for <see cref="Alice"/> as she
+    /// is when asked (her name and last rename; nothing taken, alike or held).
+    /// </summary>
+    protected void Facts(Func<UsernameFacts, UsernameFacts> facts) =>
+        Uniqueness.GetFactsAsync(Arg.Any<Username>(), Arg.Any<long>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
+            .Returns(_ => facts(new UsernameFacts(Alice.Username, Alice.UsernameChangedAt, false, false, false, false)));
 
     /// <summary>One request through the validator and then the handler, joined as the validation behavior joins them.</summary>
     protected Task<UserDto> Send(PatchUserCommand command) =>

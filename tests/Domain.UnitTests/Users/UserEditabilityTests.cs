@@ -55,7 +55,7 @@ public class UserEditabilityTests
         switch (method)
         {
             case nameof(User.ChangeUsername):
-                user.ChangeUsername(Username.Create("bob"));
+                user.ChangeUsername(Username.Create("bob"), TestUsers.Now, UsernamePolicy.Default);
                 break;
             case nameof(User.UpdateProfile):
                 user.UpdateProfile(new ProfileChanges { Bio = User.BioRule.Create("New bio") });
@@ -92,7 +92,7 @@ public class UserEditabilityTests
     {
         var user = TestUsers.Blocked();
 
-        Assert.Throws<AccountNotEditableException>(() => user.ChangeUsername(Username.Create("alice")));
+        Assert.Throws<AccountNotEditableException>(() => user.ChangeUsername(Username.Create("alice"), TestUsers.Now, UsernamePolicy.Default));
         Assert.Throws<AccountNotEditableException>(() => user.ChangeAvatar(null, TestUsers.Now));
         Assert.Throws<AccountNotEditableException>(() => user.ChangeCover(null, TestUsers.Now));
         Assert.Throws<AccountNotEditableException>(() => user.UpdateProfile(new ProfileChanges()));

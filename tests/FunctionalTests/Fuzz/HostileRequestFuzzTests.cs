@@ -140,6 +140,11 @@ public sealed class HostileRequestFuzzTests(HostileRequestFuzzTests.Fixture fixt
             Assert.True(Username.TryCreate(after.Username, out var name, out _) && name.Value == after.Username, "username: " + context);
             Assert.True(Username.Normalize(after.Username) == Username.Normalize(before.Username) ||
                         !ReservedUsernames.Default.Contains(after.Username), "reserved username: " + context);
+            // A rename records its time; a change of case or none does not; no request makes a name that may look alike.
+            Assert.True(Username.Normalize(after.Username) == Username.Normalize(before.Username)
+                ? after.UsernameChangedAt == before.UsernameChangedAt
+                : after.UsernameChangedAt is { } renamed && renamed > (before.UsernameChangedAt ?? DateTimeOffset.MinValue), "rename time: " + context);
+            Assert.False(after.UsernameMayLookAlike, "a name that may look alike: " + context);
             foreach (var (rule, value) in new[]
                      {
                          (User.RealNameRule, after.RealName), (User.BioRule, after.Bio), (User.LocationRule, after.Location),
@@ -179,7 +184,7 @@ public sealed class HostileRequestFuzzTests(HostileRequestFuzzTests.Fixture fixt
 
             Assert.Equal(before with
             {
-                Username = after.Username, RealName = after.RealName, Avatar = after.Avatar, Bio = after.Bio, Location = after.Location,
+                Username = after.Username, UsernameChangedAt = after.UsernameChangedAt, RealName = after.RealName, Avatar = after.Avatar, Bio = after.Bio, Location = after.Location,
                 LocationLatLng = after.LocationLatLng, PositionLatLng = after.PositionLatLng, DateOfBirth = after.DateOfBirth,
                 Description = after.Description, Gender = after.Gender, Website = after.Website, Cover = after.Cover, Version = after.Version,
             }, after);

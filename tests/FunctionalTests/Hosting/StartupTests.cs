@@ -74,6 +74,20 @@ public sealed class StartupTests : IDisposable
         Assert.StartsWith($"CleanUser cannot start: {named}", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("UsernameChangeCooldownDays")]
+    [InlineData("ReleasedUsernameHoldDays")]
+    public async Task A_negative_number_of_days_in_the_username_policy_stops_the_service_before_it_listens(string key)
+    {
+        var settings = Settings(TestApp.SigningKey);
+        settings[$"Users__{key}"] = "-1";
+
+        var run = await _process.RunAsync(settings, "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"CleanUser cannot start: Users:{key} must be 0 (off) or a number of days.", Assert.Single(run.ErrorLines));
+    }
+
     /// <summary>A SQLite database and a media folder in the process's folder, and the signing key <paramref name="key"/>.</summary>
     private Dictionary<string, string?> Settings(string? key) => new()
     {

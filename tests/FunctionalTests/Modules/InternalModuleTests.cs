@@ -45,8 +45,12 @@ public sealed class InternalModuleTests(TestApp app) : IClassFixture<TestApp>
 
         Assert.Null(result.Error);
         Assert.Equal("Set by a module", result.User!.Bio);
-        Assert.Equal(before.Written() with { Bio = "Set by a module", Gender = Gender.Male, Username = username },
-            await app.ReadUserAsync(id));
+        var after = await app.ReadUserAsync(id);
+        Assert.NotNull(after.UsernameChangedAt); // a rename records its time
+        Assert.Equal(before.Written() with
+        {
+            Bio = "Set by a module", Gender = Gender.Male, Username = username, UsernameChangedAt = after.UsernameChangedAt,
+        }, after);
     }
 
     [Fact]

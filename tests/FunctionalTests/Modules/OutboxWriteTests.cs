@@ -25,13 +25,13 @@ public sealed class OutboxWriteTests(TestApp app) : IClassFixture<TestApp>
         var user = (await scope.ServiceProvider.GetRequiredService<IUserRepository>().GetByIdAsync(id, CancellationToken.None))!;
         user.ChangeAvatar(avatar, DateTimeOffset.UtcNow);
         // Past the validator's check, as a racing request would be: the unique index refuses the save.
-        user.ChangeUsername(Username.FromStored(taken));
+        user.ChangeUsername(Username.FromStored(taken), DateTimeOffset.UtcNow, UsernamePolicy.Default);
 
         await Assert.ThrowsAsync<UsernameAlreadyTakenException>(() => unitOfWork.SaveChangesAsync(CancellationToken.None));
         Assert.Single(user.DomainEvents);
         Assert.Empty(await RowsForAsync(id));
 
-        user.ChangeUsername(Username.FromStored(UserBuilder.UniqueName()));
+        user.ChangeUsername(Username.FromStored(UserBuilder.UniqueName()), DateTimeOffset.UtcNow, UsernamePolicy.Default);
         await unitOfWork.SaveChangesAsync(CancellationToken.None);
 
         Assert.Empty(user.DomainEvents);

@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CleanUser.FunctionalTests.Modules;
 
 /// <summary>
-/// One request, one load, one uniqueness query (docs/request-flow.md): the SQL statements a rename sends, counted
+/// One request, one load, one query about the name (docs/request-flow.md): the SQL statements a rename sends, counted
 /// on the real database. A rule evaluated twice, or a second load of the user, shows up here as an extra statement.
 /// </summary>
 public sealed class WritePathStatementTests : IDisposable
@@ -55,13 +55,26 @@ public sealed class WritePathStatementTests : IDisposable
         AssertOneQueryOneLoadOneWrite(statements);
     }
 
+    /// <summary>
+    /// One SELECT asks everything about the name (taken, held, looks alike, the last rename); one loads the user. The
+    /// rename writes the user and holds the name it gave up (docs/api.md#username-policy), removing expired holds first.
+    /// </summary>
     private static void AssertOneQueryOneLoadOneWrite(List<string> statements)
     {
         var selects = statements.Where(s => s.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)).ToList();
-        Assert.Single(selects, s => s.Contains("\"NormalizedUsername\" =", StringComparison.Ordinal));
+        var facts = Assert.Single(selects, s => s.Contains("\"NormalizedUsername\" =", StringComparison.Ordinal));
+        Assert.Contains("\"UsernameSkeleton\" =", facts, StringComparison.Ordinal);
+        Assert.Contains("\"ReleasedUsernames\"", facts, StringComparison.Ordinal);
         // The user with its tags; on PostgreSQL the row lock comes first ("SELECT 1 ... FOR UPDATE").
         Assert.Single(selects, s => s.Contains("\"Tags\"", StringComparison.Ordinal));
-        Assert.Single(statements, s => s.TrimStart().StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase));
+        // The writes at the commit: the user's UPDATE and the hold's INSERT (PostgreSQL sends them as one batch).
+        var writes = statements.Where(s => !s.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Single(writes, s => s.TrimStart().StartsWith("DELETE FROM \"ReleasedUsernames\"", StringComparison.Ordinal));
+        Assert.Single(writes, s => s.Contains("UPDATE \"Users\"", StringComparison.Ordinal));
+        Assert.Single(writes, s => s.Contains("INSERT INTO \"ReleasedUsernames\"", StringComparison.Ordinal));
+        Assert.All(writes, s => Assert.True(
+            s.Contains("\"ReleasedUsernames\"", StringComparison.Ordinal) || s.Contains("UPDATE \"Users\"", StringComparison.Ordinal),
+            $"unexpected statement: {s}"));
         Assert.All(selects, s => Assert.True(
             s.Contains("\"NormalizedUsername\" =", StringComparison.Ordinal) || s.Contains("\"Tags\"", StringComparison.Ordinal) ||
             s.Contains("FOR UPDATE", StringComparison.Ordinal), $"unexpected statement: {s}"));

@@ -247,11 +247,13 @@ public sealed class PatchValidationTests(TestApp app) : IClassFixture<TestApp>
 
         await response.ReadUserAsync();
         Assert.Equal(255, username.Length);
+        var after = await app.ReadUserAsync(id);
+        Assert.NotNull(after.UsernameChangedAt); // a rename records its time
         Assert.Equal(before.Written() with
         {
-            Username = username, RealName = new string('r', 255), Location = new string('l', 100), LocationLatLng = "-90,180",
+            Username = username, UsernameChangedAt = after.UsernameChangedAt, RealName = new string('r', 255), Location = new string('l', 100), LocationLatLng = "-90,180",
             PositionLatLng = "90,-180", DateOfBirth = new DateOnly(1900, 1, 1), Description = new string('d', 50), Website = website,
-        }, await app.ReadUserAsync(id));
+        }, after);
     }
 
     [Fact]

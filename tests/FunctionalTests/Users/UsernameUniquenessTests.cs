@@ -129,11 +129,13 @@ public sealed class UsernameUniquenessTests(TestApp app) : IClassFixture<TestApp
         }));
 
         Assert.All(responses, r => Assert.True(r.Item1 == 200, r.Item2));
+        var after = await app.ReadUserAsync(id);
+        Assert.NotNull(after.UsernameChangedAt);
         Assert.Equal(before with
         {
-            Username = username, RealName = "Concurrent", Bio = "concurrent bio", Location = "Napoli", LocationLatLng = "1,2",
+            Username = username, UsernameChangedAt = after.UsernameChangedAt, RealName = "Concurrent", Bio = "concurrent bio", Location = "Napoli", LocationLatLng = "1,2",
             PositionLatLng = "3,4", DateOfBirth = new DateOnly(2001, 2, 3), Description = "racing",
             Gender = CleanUser.Domain.Users.Gender.Male, Website = "https://example.net/", Version = before.Version + changes.Count,
-        }, await app.ReadUserAsync(id));
+        }, after);
     }
 }

@@ -23,6 +23,12 @@ public interface IUserRepository
 
     /// <summary>Whether any user's avatar or cover is the stored image <paramref name="key"/> (names are shared by content).</summary>
     Task<bool> IsMediaInUseAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Keeps the name a rename gave up for its former holder, saved with the rename; holds expired by
+    /// <paramref name="now"/> are removed on the way.
+    /// </summary>
+    Task HoldReleasedUsernameAsync(ReleasedUsername released, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 /// <summary>What the validator needs of the stored user: its username and image keys.</summary>

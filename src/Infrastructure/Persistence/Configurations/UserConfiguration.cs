@@ -12,6 +12,15 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
 
     public const string NormalizedUsernameIndex = "IX_Users_NormalizedUsername";
 
+    /// <summary>Shadow column holding <see cref="Username.Skeleton"/>: how the name looks (docs/adr/0017-username-policy.md).</summary>
+    public const string UsernameSkeleton = "UsernameSkeleton";
+
+    /// <summary>Finds the users whose names look alike, whether or not they may.</summary>
+    public const string UsernameSkeletonIndex = "IX_Users_UsernameSkeleton";
+
+    /// <summary>The final guard against look-alikes: unique over the users whose look is their own (<see cref="User.UsernameMayLookAlike"/> false).</summary>
+    public const string UniqueUsernameSkeletonIndex = "IX_Users_UsernameSkeleton_Unique";
+
     public void Configure(EntityTypeBuilder<User> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -28,6 +37,12 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
             .IsRequired();
         builder.Property<string>(NormalizedUsername).HasMaxLength(Username.MaxLength).IsRequired();
         builder.HasIndex(NormalizedUsername).IsUnique().HasDatabaseName(NormalizedUsernameIndex);
+        builder.Property<string>(UsernameSkeleton).HasMaxLength(Username.MaxLength).IsRequired();
+        builder.HasIndex([UsernameSkeleton], UsernameSkeletonIndex);
+        // The same text on both databases: SQLite stores the flag as 0/1 and reads NOT of it as PostgreSQL reads a boolean.
+        builder.HasIndex([UsernameSkeleton], UniqueUsernameSkeletonIndex).IsUnique()
+            .HasFilter($"NOT \"{nameof(User.UsernameMayLookAlike)}\"");
+        builder.Property(u => u.UsernameChangedAt);
 
         builder.Property(u => u.RealName).HasMaxLength(User.RealNameRule.MaxLength);
         builder.Property(u => u.Bio);

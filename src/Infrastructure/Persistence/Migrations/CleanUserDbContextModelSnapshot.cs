@@ -18,6 +18,39 @@ namespace CleanUser.Infrastructure.Persistence.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("CleanUser.Domain.Users.ReleasedUsername", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FormerHolderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("HeldUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NormalizedUsername")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UsernameSkeleton")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FormerHolderId");
+
+                    b.HasIndex("NormalizedUsername");
+
+                    b.HasIndex("UsernameSkeleton");
+
+                    b.ToTable("ReleasedUsernames", (string)null);
+                });
+
             modelBuilder.Entity("CleanUser.Domain.Users.Tag", b =>
                 {
                     b.Property<long>("Id")
@@ -155,6 +188,17 @@ namespace CleanUser.Infrastructure.Persistence.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTimeOffset?>("UsernameChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("UsernameMayLookAlike")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UsernameSkeleton")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
@@ -206,6 +250,12 @@ namespace CleanUser.Infrastructure.Persistence.Migrations
                     b.HasIndex("NormalizedUsername")
                         .IsUnique()
                         .HasDatabaseName("IX_Users_NormalizedUsername");
+
+                    b.HasIndex(new[] { "UsernameSkeleton" }, "IX_Users_UsernameSkeleton");
+
+                    b.HasIndex(new[] { "UsernameSkeleton" }, "IX_Users_UsernameSkeleton_Unique")
+                        .IsUnique()
+                        .HasFilter("NOT \"UsernameMayLookAlike\"");
 
                     b.ToTable("Users", (string)null);
                 });
@@ -314,6 +364,15 @@ namespace CleanUser.Infrastructure.Persistence.Migrations
                     b.HasIndex("UserId");
 
                     b.ToTable("UserTags");
+                });
+
+            modelBuilder.Entity("CleanUser.Domain.Users.ReleasedUsername", b =>
+                {
+                    b.HasOne("CleanUser.Domain.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("FormerHolderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("UserTags", b =>

@@ -53,6 +53,9 @@ public interface IDatabaseProvider
     /// </summary>
     Task LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken);
 
-    /// <summary>Brings the database to the newest migration, with whatever the database needs around that.</summary>
-    Task MigrateAsync(DatabaseFacade database, CancellationToken cancellationToken);
+    /// <summary>
+    /// Brings the database to the newest migration, with whatever the database needs around that. Returns the ids of
+    /// the migrations that were pending before (so applied now, or by another instance at the same moment).
+    /// </summary>
+    Task<IReadOnlyList<string>> MigrateAsync(DatabaseFacade database, CancellationToken cancellationToken);
 }

@@ -132,10 +132,12 @@ public sealed class PostgresProvider : IDatabaseProvider
     }
 
     /// <summary>EF Core takes a migration lock, so instances starting together over one database do not race.</summary>
-    public Task MigrateAsync(DatabaseFacade database, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> MigrateAsync(DatabaseFacade database, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
-        return database.MigrateAsync(cancellationToken);
+        var pending = (await database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
+        await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        return pending;
     }
 
     private sealed class NoTurn : IDisposable

@@ -172,7 +172,7 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     public Task LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Creates the data folder, applies the migrations and switches the file to WAL.</summary>
-    public async Task MigrateAsync(DatabaseFacade database, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> MigrateAsync(DatabaseFacade database, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
         var folder = Path.GetDirectoryName(database.GetDbConnection().DataSource);
@@ -181,10 +181,12 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
             Directory.CreateDirectory(folder);
         }
 
+        var pending = (await database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
         await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
 
         // WAL lets readers go on while one writer commits; the setting is stored in the file.
         await database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+        return pending;
     }
 
     public void Dispose() => _writeGate.Dispose();

@@ -156,12 +156,15 @@ public class PatchUserCommandHandlerTests : PatchUserTestBase
     }
 
     [Fact]
-    public async Task The_user_is_loaded_once()
+    public async Task The_user_is_loaded_once_and_the_name_given_up_is_held_for_her()
     {
         await Patch(Command(("username", "bob"), ("bio", "x"), ("avatar", null)));
 
         await Users.Received(1).GetByIdAsync(AliceId, Arg.Any<CancellationToken>());
-        Assert.Single(Users.ReceivedCalls());
+        await Users.Received(1).HoldReleasedUsernameAsync(
+            Arg.Is<ReleasedUsername>(r => r.NormalizedUsername == "alice" && r.FormerHolderId == Alice.Id && r.HeldUntil == Now.AddDays(30)),
+            Now, Arg.Any<CancellationToken>());
+        Assert.Equal(2, Users.ReceivedCalls().Count());
     }
 
     [Fact]

@@ -27,8 +27,7 @@ public class PatchUserCommandValidatorTests : PatchUserTestBase
         Users.GetStoredKeysAsync(AliceId, Arg.Any<CancellationToken>())
             .Returns(new StoredUserKeys(Username.FromStored(username), avatar, cover));
 
-    private void Taken(bool taken = true) =>
-        Uniqueness.IsTakenByAnotherUserAsync(Arg.Any<Username>(), Arg.Any<long>(), Arg.Any<CancellationToken>()).Returns(taken);
+    private void Taken(bool taken = true) => Facts(current => current with { TakenByAnother = taken });
 
     [Fact]
     public async Task A_valid_command_has_no_failures()
@@ -162,7 +161,7 @@ public class PatchUserCommandValidatorTests : PatchUserTestBase
     {
         Assert.Equal([(UserFields.Username, code)], await Failures(Command(("username", username))));
 
-        await Uniqueness.DidNotReceiveWithAnyArgs().IsTakenByAnotherUserAsync(default!, default, default);
+        await Uniqueness.DidNotReceiveWithAnyArgs().GetFactsAsync(default!, default, default, default);
     }
 
     [Fact]
@@ -181,8 +180,8 @@ public class PatchUserCommandValidatorTests : PatchUserTestBase
     [Fact]
     public async Task A_username_taken_by_another_user_is_reported_as_unique()
     {
-        Uniqueness.IsTakenByAnotherUserAsync(Arg.Is<Username>(u => u.Normalized == "bob"), AliceId, Arg.Any<CancellationToken>())
-            .Returns(true);
+        Uniqueness.GetFactsAsync(Arg.Is<Username>(u => u.Normalized == "bob"), AliceId, Now, Arg.Any<CancellationToken>())
+            .Returns(new UsernameFacts(Alice.Username, null, TakenByAnother: true, false, false, false));
 
         var result = await Validator().ValidateAsync(Command(("username", "  BOB ")));
 
@@ -199,8 +198,8 @@ public class PatchUserCommandValidatorTests : PatchUserTestBase
 
         await Validator().ValidateAsync(Command(("username", " bob ")), cancellation.Token);
 
-        await Uniqueness.Received(1).IsTakenByAnotherUserAsync(
-            Arg.Is<Username>(u => u.Value == "bob"), AliceId, cancellation.Token);
+        await Uniqueness.Received(1).GetFactsAsync(
+            Arg.Is<Username>(u => u.Value == "bob"), AliceId, Now, cancellation.Token);
         Assert.Single(Uniqueness.ReceivedCalls());
     }
 
@@ -219,7 +218,7 @@ public class PatchUserCommandValidatorTests : PatchUserTestBase
         // The checker leaves the patched user out, so Alice renaming herself "Alice" is not taken.
         Assert.Empty(await Failures(Command(("username", "Alice"))));
 
-        await Uniqueness.Received(1).IsTakenByAnotherUserAsync(Arg.Is<Username>(u => u.Value == "Alice"), AliceId, Arg.Any<CancellationToken>());
+        await Uniqueness.Received(1).GetFactsAsync(Arg.Is<Username>(u => u.Value == "Alice"), AliceId, Now, Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -358,7 +357,7 @@ public class PatchUserCommandValidatorTests : PatchUserTestBase
         StoredAlice();
 
         Assert.Equal([(UserFields.Username, RuleCodes.Reserved)], await Failures(Command(("username", "admin"))));
-        await Uniqueness.DidNotReceiveWithAnyArgs().IsTakenByAnotherUserAsync(default!, default, default);
+        await Uniqueness.DidNotReceiveWithAnyArgs().GetFactsAsync(default!, default, default, default);
     }
 
     [Fact]
@@ -493,5 +492,28 @@ public class PatchUserCommandValidatorTests : PatchUserTestBase
 
         Assert.Empty(Images.ReceivedCalls());
         Assert.Empty(Users.ReceivedCalls());
+    }
+
+    [Fact]
+    public async Task A_name_that_looks_like_another_users_is_reported_as_unique_similar()
+    {
+        Facts(free => free with { LooksLikeAnother = true });
+
+        var failure = Assert.Single((await Validator().ValidateAsync(Command(("username", "a1ice_2")))).Errors);
+
+        Assert.Equal((UserFields.Username, RuleCodes.Unique, "A user with a similar username already exists."),
+            (failure.PropertyName, failure.ErrorCode, failure.ErrorMessage));
+    }
+
+    [Fact]
+    public async Task Within_the_cooldown_a_user_is_refused_a_rename_but_the_system_principal_is_not()
+    {
+        Policy = new UsernamePolicy(TimeSpan.FromDays(7), TimeSpan.FromDays(30), refuseLookAlikes: true);
+        Facts(free => free with { LastRenamedAt = Now.AddDays(-1) });
+
+        Assert.Equal([(UserFields.Username, RuleCodes.UsernameChangeTooSoon)], await Failures(Command(("username", "bob"))));
+
+        Caller.ActAs(Application.Common.Security.Caller.System);
+        Assert.Empty(await Failures(Command(("username", "bob"))));
     }
 }

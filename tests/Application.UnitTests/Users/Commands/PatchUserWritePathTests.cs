@@ -45,7 +45,7 @@ public class PatchUserWritePathTests : PatchUserTestBase
         var dto = await Send(Command(("username", "bob")));
 
         Assert.Equal("bob", dto.Username);
-        await Uniqueness.Received(1).IsTakenByAnotherUserAsync(Arg.Is<Username>(u => u.Value == "bob"), AliceId, Arg.Any<CancellationToken>());
+        await Uniqueness.Received(1).GetFactsAsync(Arg.Is<Username>(u => u.Value == "bob"), AliceId, Now, Arg.Any<CancellationToken>());
         Assert.Single(Uniqueness.ReceivedCalls());
         await Users.DidNotReceiveWithAnyArgs().GetStoredKeysAsync(default, default);
         await Users.Received(1).GetByIdAsync(AliceId, Arg.Any<CancellationToken>());
@@ -54,7 +54,7 @@ public class PatchUserWritePathTests : PatchUserTestBase
     [Fact]
     public async Task A_reserved_name_the_user_holds_reads_the_stored_user_once_and_asks_the_checker_once()
     {
-        Alice.ChangeUsername(Username.FromStored("admin"));
+        Alice.ChangeUsername(Username.FromStored("admin"), Joined, UsernamePolicy.Default);
         Users.GetStoredKeysAsync(AliceId, Arg.Any<CancellationToken>()).Returns(new StoredUserKeys(Username.FromStored("admin"), null, null));
 
         var dto = await Send(Command(("username", "Admin")));
@@ -67,7 +67,7 @@ public class PatchUserWritePathTests : PatchUserTestBase
     [Fact]
     public async Task A_taken_username_fails_before_the_user_is_loaded()
     {
-        Uniqueness.IsTakenByAnotherUserAsync(Arg.Any<Username>(), Arg.Any<long>(), Arg.Any<CancellationToken>()).Returns(true);
+        Facts(current => current with { TakenByAnother = true });
 
         Assert.Equal((UserFields.Username, RuleCodes.Unique), await Refused(Command(("username", "bob"))));
 
@@ -86,7 +86,7 @@ public class PatchUserWritePathTests : PatchUserTestBase
         Assert.Equal((UserFields.Username, code), await Refused(Command(("username", username))));
 
         Assert.Equal("alice", Alice.Username.Value);
-        await Uniqueness.DidNotReceiveWithAnyArgs().IsTakenByAnotherUserAsync(default!, default, default);
+        await Uniqueness.DidNotReceiveWithAnyArgs().GetFactsAsync(default!, default, default, default);
         AssertNothingLoadedOrSaved();
     }
 

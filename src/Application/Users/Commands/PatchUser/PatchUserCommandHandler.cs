@@ -2,6 +2,7 @@ using AutoMapper;
 using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Media;
+using CleanUser.Application.Common.Security;
 using CleanUser.Domain.Users;
 using MediatR;
 
@@ -19,6 +20,8 @@ public sealed class PatchUserCommandHandler(
     PreparedImages prepared,
     IMediaStorage storage,
     IClock clock,
+    UsernamePolicy usernamePolicy,
+    ICurrentUser currentUser,
     IMapper mapper) : IRequestHandler<PatchUserCommand, UserDto>
 {
     public async Task<UserDto> Handle(PatchUserCommand request, CancellationToken cancellationToken)
@@ -32,14 +35,15 @@ public sealed class PatchUserCommandHandler(
         }
 
         var user = await LoadForChangeAsync(users, request.UserId, request.ExpectedVersions, cancellationToken).ConfigureAwait(false);
-        if (patch.Username.HasValue)
+        var now = clock.UtcNow;
+        if (patch.Username.HasValue &&
+            user.ChangeUsername(patch.Username.Value, now, usernamePolicy.For(currentUser.Caller)) is { } released)
         {
-            user.ChangeUsername(patch.Username.Value);
+            await users.HoldReleasedUsernameAsync(released, now, cancellationToken).ConfigureAwait(false);
         }
 
         user.UpdateProfile(patch.Changes);
 
-        var now = clock.UtcNow;
         if (patch.Avatar is { SentUrl: null } avatar)
         {
             user.ChangeAvatar(await StoreAsync(avatar, user.Avatar, cancellationToken).ConfigureAwait(false), now);

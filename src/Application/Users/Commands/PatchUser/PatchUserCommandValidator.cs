@@ -1,5 +1,6 @@
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Media;
+using CleanUser.Application.Common.Security;
 using CleanUser.Domain.Common;
 using CleanUser.Domain.Users;
 using FluentValidation;
@@ -10,16 +11,17 @@ namespace CleanUser.Application.Users.Commands.PatchUser;
 /// <summary>
 /// Reports every broken rule of one request together, in field order (docs/api.md#errors): the ones the patch
 /// found in the text, and the ones that need more than the text — PUT's required username, reserved names,
-/// whether a name is free (one query), a birth date after today, an image URL that is not the current one, and
-/// the image checks that need no decoding (size, format, header dimensions). The stored user is read (once,
-/// untracked) only when a rule depends on it. When all of that passed, new images are decoded and re-encoded here,
-/// before the write transaction (<see cref="PreparedImages"/>); corrupt pixel data shows only then, and is reported
-/// alone.
+/// whether the name may be taken (one query: taken, held, looks alike, the cooldown), a birth date after today, an
+/// image URL that is not the current one, and the image checks that need no decoding (size, format, header
+/// dimensions). The stored user is read (once, untracked) only when a rule depends on it. When all of that passed, new
+/// images are decoded and re-encoded here, before the write transaction (<see cref="PreparedImages"/>); corrupt pixel
+/// data shows only then, and is reported alone.
 /// </summary>
 public sealed class PatchUserCommandValidator : AbstractValidator<PatchUserCommand>
 {
-    public PatchUserCommandValidator(ReservedUsernames reserved, IUsernameUniquenessChecker uniqueness, IClock clock,
-        IUserRepository users, IMediaUrls mediaUrls, IImageProcessor images, PreparedImages prepared)
+    public PatchUserCommandValidator(ReservedUsernames reserved, UsernamePolicy policy, IUsernameUniquenessChecker uniqueness,
+        ICurrentUser currentUser, IClock clock, IUserRepository users, IMediaUrls mediaUrls, IImageProcessor images,
+        PreparedImages prepared)
     {
         RuleFor(c => c).CustomAsync(async (command, context, cancellationToken) =>
         {
@@ -39,9 +41,11 @@ public sealed class PatchUserCommandValidator : AbstractValidator<PatchUserComma
                 var violation = reserved.Contains(username.Value)
                     ? reserved.Check(username, (await Stored().ConfigureAwait(false))?.Username)
                     : null;
-                if (violation is null && await uniqueness.IsTakenByAnotherUserAsync(username, command.UserId, cancellationToken).ConfigureAwait(false))
+                if (violation is null)
                 {
-                    violation = new UsernameAlreadyTakenException().Violation;
+                    var now = clock.UtcNow;
+                    var facts = await uniqueness.GetFactsAsync(username, command.UserId, now, cancellationToken).ConfigureAwait(false);
+                    violation = policy.For(currentUser.Caller).Check(username, facts, now);
                 }
 
                 if (violation is not null)

@@ -23,6 +23,41 @@ namespace CleanUser.Infrastructure.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("CleanUser.Domain.Users.ReleasedUsername", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("FormerHolderId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("HeldUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("NormalizedUsername")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("UsernameSkeleton")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FormerHolderId");
+
+                    b.HasIndex("NormalizedUsername");
+
+                    b.HasIndex("UsernameSkeleton");
+
+                    b.ToTable("ReleasedUsernames", (string)null);
+                });
+
             modelBuilder.Entity("CleanUser.Domain.Users.Tag", b =>
                 {
                     b.Property<long>("Id")
@@ -164,6 +199,17 @@ namespace CleanUser.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
 
+                    b.Property<DateTimeOffset?>("UsernameChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("UsernameMayLookAlike")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("UsernameSkeleton")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
@@ -215,6 +261,12 @@ namespace CleanUser.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("NormalizedUsername")
                         .IsUnique()
                         .HasDatabaseName("IX_Users_NormalizedUsername");
+
+                    b.HasIndex(new[] { "UsernameSkeleton" }, "IX_Users_UsernameSkeleton");
+
+                    b.HasIndex(new[] { "UsernameSkeleton" }, "IX_Users_UsernameSkeleton_Unique")
+                        .IsUnique()
+                        .HasFilter("NOT \"UsernameMayLookAlike\"");
 
                     b.ToTable("Users", (string)null);
                 });
@@ -325,6 +377,15 @@ namespace CleanUser.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("UserId");
 
                     b.ToTable("UserTags");
+                });
+
+            modelBuilder.Entity("CleanUser.Domain.Users.ReleasedUsername", b =>
+                {
+                    b.HasOne("CleanUser.Domain.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("FormerHolderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("UserTags", b =>
