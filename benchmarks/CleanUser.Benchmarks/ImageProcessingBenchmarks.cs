@@ -27,8 +27,9 @@ public class ImageProcessingBenchmarks
     public void Setup()
     {
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        _processor = new SkiaImageProcessor(Options.Create(new MediaOptions { MaxAvatarBytes = 64 << 20, MaxCoverBytes = 64 << 20 }),
-            new ImageMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        var options = Options.Create(new MediaOptions { MaxAvatarBytes = 64 << 20, MaxCoverBytes = 64 << 20 });
+        _processor = new SkiaImageProcessor(options,
+            new ImageMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), new ImageProcessingSlots(options));
         _jpeg = Photo(4000, 3000, SKEncodedImageFormat.Jpeg);
         _png = Photo(4000, 3000, SKEncodedImageFormat.Png);
         _bomb = Photo(20, 20, SKEncodedImageFormat.Png);

@@ -1,4 +1,5 @@
 using CleanUser.Application.Common.Behaviors;
+using CleanUser.Application.Common.Media;
 using CleanUser.Application.Common.Security;
 using FluentValidation;
 using MediatR;
@@ -34,6 +35,9 @@ public static class DependencyInjection
 
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
         services.AddAutoMapper(_ => { }, assembly);
+
+        // The images of a request, decoded in its validation step and taken by its handler (docs/images.md#when).
+        services.AddScoped<PreparedImages>();
 
         services.AddScoped<CurrentCaller>();
         services.AddScoped<ICurrentUser>(provider => provider.GetRequiredService<CurrentCaller>());

@@ -54,11 +54,14 @@ public static class DependencyInjection
         });
 
         services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.Section))
-            .PostConfigure(o => o.Root = Path.GetFullPath(o.Root, contentRoot));
+            .PostConfigure(o => o.Root = Path.GetFullPath(o.Root, contentRoot))
+            .Validate(o => o is { MaxConcurrentProcessing: >= 1, MaxQueuedProcessing: >= 0 },
+                "Media:MaxConcurrentProcessing must be at least 1 and Media:MaxQueuedProcessing at least 0.");
         services.TryAddScoped<IMediaUrls, ConfiguredMediaUrls>();
         // Hosts add metrics already; a plain container (an internal module, a test) gets them here. Idempotent.
         services.AddMetrics();
         services.AddSingleton<ImageMetrics>();
+        services.AddSingleton<ImageProcessingSlots>();
         services.AddSingleton<IImageProcessor, SkiaImageProcessor>();
         services.AddSingleton<IMediaStorage, LocalDiskMediaStorage>();
 

@@ -1,7 +1,6 @@
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Infrastructure.Identity;
 using CleanUser.WebApi.Infrastructure;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CleanUser.WebApi;
@@ -20,11 +19,6 @@ public static class DependencyInjection
         services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddProblemDetails();
-        services.Configure<FormOptions>(o =>
-        {
-            o.MultipartBodyLengthLimit = MaxRequestBodyBytes;
-            o.ValueLengthLimit = (int)MaxRequestBodyBytes;
-        });
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
         {
             o.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
@@ -33,6 +27,7 @@ public static class DependencyInjection
         });
         services.AddRateLimits();
         services.AddHttpHygiene(configuration);
+        services.AddOptions<Users.JsonPatchOptions>().BindConfiguration(Users.JsonPatchOptions.Section);
 
         // docs/api.md#configuration: a random key of the data folder in Development, a clear start-up error anywhere else.
         services.PostConfigure<AuthOptions>(o => o.EnsureUsable(environment.IsDevelopment(), environment.ContentRootPath));

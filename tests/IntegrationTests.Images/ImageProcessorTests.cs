@@ -18,12 +18,13 @@ public sealed class ImageProcessorTests : IDisposable
     private readonly TestMeterFactory _meters = new();
     private readonly MeterListener _listener = new();
     private readonly List<(string Instrument, Dictionary<string, object?> Tags)> _measurements = [];
+    private readonly ImageProcessingSlots _slots = new(Options.Create(new MediaOptions()));
     private readonly SkiaImageProcessor _processor;
 
     public ImageProcessorTests(ITestOutputHelper output)
     {
         _output = output;
-        _processor = new SkiaImageProcessor(Options.Create(new MediaOptions()), new ImageMetrics(_meters));
+        _processor = new SkiaImageProcessor(Options.Create(new MediaOptions()), new ImageMetrics(_meters), _slots);
         // Only this test's meter: other tests in the process have processors of their own.
         _listener.InstrumentPublished = (instrument, listener) =>
         {
@@ -151,6 +152,7 @@ public sealed class ImageProcessorTests : IDisposable
     {
         _listener.Dispose();
         _meters.Dispose();
+        _slots.Dispose();
     }
 
     private List<(string Code, string Stage)> Refusals() =>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text.Json;
 using CleanUser.Tests.Support;
 
@@ -19,8 +20,24 @@ public class MediaServingTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
-        Assert.Matches("^avatars/[0-9a-f]{64}\\.png$", Api.KeyOf(url));
+        // A name of its own: the served content's hash, then random hex (docs/images.md#storage).
+        var served = await response.Content.ReadAsByteArrayAsync();
+        Assert.Matches($"^avatars/{Convert.ToHexStringLower(SHA256.HashData(served))}-[0-9a-f]{{32}}\\.png$", Api.KeyOf(url));
         Assert.Equal($"\"{Path.GetFileNameWithoutExtension(url)}\"", response.Headers.ETag?.Tag);
+    }
+
+    [Fact]
+    public async Task A_file_stored_under_a_name_of_the_older_content_only_shape_is_still_served()
+    {
+        var picture = TestImages.Jpeg(66, 66);
+        var key = $"avatars/{Convert.ToHexStringLower(SHA256.HashData(picture))}.jpg";
+        Directory.CreateDirectory(Path.GetDirectoryName(app.Folder.MediaPath(key))!);
+        await File.WriteAllBytesAsync(app.Folder.MediaPath(key), picture);
+
+        var response = await app.CreateClient().GetAsync(new Uri("/media/" + key, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(picture, await response.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]
@@ -52,6 +69,7 @@ public class MediaServingTests(TestApp app) : IClassFixture<TestApp>
 
     [Theory]
     [InlineData("/media/avatars/0000000000000000000000000000000000000000000000000000000000000000.jpg")] // well formed, not stored
+    [InlineData("/media/avatars/0000000000000000000000000000000000000000000000000000000000000000-00000000000000000000000000000000.jpg")]
     [InlineData("/media/secret.txt")]
     [InlineData("/media/cleanuser.db")]
     [InlineData("/media/../cleanuser.db")]

@@ -75,19 +75,41 @@ public class OutboxTests
     }
 
     [Fact]
-    public async Task A_replaced_image_that_another_user_still_shows_is_kept()
+    public async Task The_same_picture_on_two_profiles_is_two_files_and_replacing_one_leaves_the_other()
     {
         using var folder = TestFolder.Create();
         await using var host = TestApp.Over(folder);
         var (alice, bob) = (await host.CreateUserAsync(), await host.CreateUserAsync());
         var shared = TestImages.Jpeg(160, 160);
-        var key = await UploadAvatarAsync(host, alice, shared);
-        Assert.Equal(key, await UploadAvatarAsync(host, bob, shared)); // same picture, same name
+        var alices = await UploadAvatarAsync(host, alice, shared);
+        var bobs = await UploadAvatarAsync(host, bob, shared);
+        Assert.NotEqual(alices, bobs); // a file per upload (docs/adr/0012-image-processing-and-files.md)
 
         await UploadAvatarAsync(host, alice, TestImages.Jpeg(170, 170));
 
+        await Eventually.TrueAsync(() => !File.Exists(folder.MediaPath(alices)), "alice's replaced avatar is deleted");
+        Assert.True(File.Exists(folder.MediaPath(bobs)), "bob's avatar is still there");
+    }
+
+    [Fact]
+    public async Task A_file_of_the_older_shape_that_two_profiles_share_stays_until_neither_shows_it()
+    {
+        using var folder = TestFolder.Create();
+        await using var host = TestApp.Over(folder);
+        // As stored before names were made per upload: one file, named by its content alone, on both profiles.
+        var shared = TestImages.Jpeg(180, 180);
+        var key = $"avatars/{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(shared))}.jpg";
+        Directory.CreateDirectory(Path.GetDirectoryName(folder.MediaPath(key))!);
+        await File.WriteAllBytesAsync(folder.MediaPath(key), shared);
+        var sharing = new UserBuilder().With(u => u.ChangeAvatar(key, DateTimeOffset.UtcNow)).With(u => u.ClearDomainEvents());
+        var (alice, bob) = (await host.CreateUserAsync(sharing), await host.CreateUserAsync(sharing));
+
+        await UploadAvatarAsync(host, alice, TestImages.Jpeg(190, 190));
         await Eventually.TrueAsync(async () => (await host.OutboxAsync()).All(m => m.ProcessedAt is not null), "every row is processed");
-        Assert.True(File.Exists(folder.MediaPath(key)), "bob's avatar is still there");
+        Assert.True(File.Exists(folder.MediaPath(key)), "bob still shows it");
+
+        await host.ClientFor(bob).PatchJsonAsync(bob, new Dictionary<string, object?> { ["avatar"] = null });
+        await Eventually.TrueAsync(() => !File.Exists(folder.MediaPath(key)), "nobody shows it any more: deleted");
     }
 
     [Fact]

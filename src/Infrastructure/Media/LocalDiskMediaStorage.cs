@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Media;
 using Microsoft.Extensions.Options;
@@ -6,44 +6,44 @@ using Microsoft.Extensions.Options;
 namespace CleanUser.Infrastructure.Media;
 
 /// <summary>
-/// Images as files under <c>Media:Root</c>: <c>&lt;root&gt;/avatars/&lt;sha256&gt;.jpg</c>. A file is written under a
-/// temporary name and renamed into place, so a reader never sees half an image and a name, once there, never
-/// changes content. Only keys of the <see cref="MediaKeys"/> shape are touched, which rules out path traversal.
+/// Images as files under <c>Media:Root</c>: <c>&lt;root&gt;/avatars/&lt;key name&gt;.jpg</c>. A file is written under a
+/// temporary name and renamed into place, so a reader never sees half an image, and never over an existing one, so a
+/// name, once there, never changes content. A full disk leaves no partial file behind and is a 503 (try again later).
+/// Only keys of the <see cref="MediaKeys"/> shape are touched, which rules out path traversal.
 /// </summary>
 public sealed class LocalDiskMediaStorage(IOptions<MediaOptions> options) : IMediaStorage
 {
-    public async Task<StoredMedia> SaveAsync(string folder, ProcessedImage image, CancellationToken cancellationToken)
+    /// <summary>Linux errno values for "no space left on device" and "disk quota exceeded", which .NET reports as the HResult.</summary>
+    private const int NoSpaceLeft = 28;
+    private const int QuotaExceeded = 122;
+
+    public async Task SaveAsync(string key, ProcessedImage image, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var key = $"{folder}/{Convert.ToHexStringLower(SHA256.HashData(image.Content))}.{image.FileExtension}";
         if (!MediaKeys.IsWellFormed(key))
         {
-            throw new ArgumentException($"'{folder}' / '{image.FileExtension}' do not make a media key.", nameof(folder));
+            throw new ArgumentException($"'{key}' is not a media key.", nameof(key));
         }
 
         var path = PathOf(key);
-        if (File.Exists(path))
-        {
-            return new StoredMedia(key, Created: false);
-        }
-
         var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
         var temporary = Path.Combine(directory, $".{Guid.NewGuid():N}.tmp");
         try
         {
-            await File.WriteAllBytesAsync(temporary, image.Content, cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, path, overwrite: false);
-            return new StoredMedia(key, Created: true);
+            Directory.CreateDirectory(directory);
+            try
+            {
+                await File.WriteAllBytesAsync(temporary, image.Content, cancellationToken).ConfigureAwait(false);
+                File.Move(temporary, path, overwrite: false);
+            }
+            finally
+            {
+                File.Delete(temporary);
+            }
         }
-        catch (IOException) when (File.Exists(path))
+        catch (IOException exception) when (exception.HResult is NoSpaceLeft or QuotaExceeded)
         {
-            // Another request stored the same picture a moment ago: same name, same bytes.
-            return new StoredMedia(key, Created: false);
-        }
-        finally
-        {
-            File.Delete(temporary);
+            throw new ServiceUnavailableException("The image storage is full; try again later.", exception);
         }
     }
 

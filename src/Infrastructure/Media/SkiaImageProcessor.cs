@@ -10,9 +10,10 @@ namespace CleanUser.Infrastructure.Media;
 /// docs/api.md#images with SkiaSharp. The order is the defence: size before reading, format from the magic bytes before
 /// any codec runs, dimensions from the header before any pixel is decoded (a 20 000 × 20 000 PNG of a few KB is
 /// refused without allocating its bitmap), and then a decode that lets the codec downsample (JPEG decodes at
-/// 1/8 steps, WebP at any scale) so a 12 MP photo is never fully decoded to make a 512 px avatar.
+/// 1/8 steps, WebP at any scale) so a 12 MP photo is never fully decoded to make a 512 px avatar. Decoding waits for
+/// one of the <see cref="ImageProcessingSlots"/>; everything before it is cheap.
 /// </summary>
-public sealed class SkiaImageProcessor(IOptions<MediaOptions> options, ImageMetrics metrics) : IImageProcessor
+public sealed class SkiaImageProcessor(IOptions<MediaOptions> options, ImageMetrics metrics, ImageProcessingSlots slots) : IImageProcessor
 {
     private const int JpegQuality = 85;
 
@@ -44,7 +45,12 @@ public sealed class SkiaImageProcessor(IOptions<MediaOptions> options, ImageMetr
             return ImageProcessingResult.Refused(Count(violation, "header")!);
         }
 
-        var processed = Render(image.Codec, kind, out violation);
+        ProcessedImage? processed;
+        using (await slots.EnterAsync(cancellationToken).ConfigureAwait(false))
+        {
+            processed = Render(image.Codec, kind, out violation);
+        }
+
         return processed is null
             ? ImageProcessingResult.Refused(Count(violation, "decode")!)
             : ImageProcessingResult.Success(processed);

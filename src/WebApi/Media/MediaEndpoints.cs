@@ -6,9 +6,10 @@ using Microsoft.Net.Http.Headers;
 namespace CleanUser.WebApi.Media;
 
 /// <summary>
-/// docs/api.md#images: stored images at <c>/media/&lt;key&gt;</c>. A key names its content (a hash), so a URL never changes
-/// meaning and can be cached forever. The storage opens only keys of the exact stored shape; anything else —
-/// another path, <c>..</c>, an encoded separator — is a 404 with the docs/api.md#errors body.
+/// docs/api.md#images: stored images at <c>/media/&lt;key&gt;</c>. A key names one content for good
+/// (docs/images.md#storage), so a URL never changes meaning and can be cached forever. The storage opens only keys of
+/// the exact stored shape; anything else — another path, <c>..</c>, an encoded separator — is a 404 with the
+/// docs/api.md#errors body.
 /// </summary>
 public static class MediaEndpoints
 {
@@ -29,7 +30,7 @@ public static class MediaEndpoints
         var headers = context.Response.Headers;
         headers[HeaderNames.CacheControl] = CacheControl;
         headers[HeaderNames.XContentTypeOptions] = "nosniff";
-        // The name is the content's hash: it is the entity tag, and If-None-Match gets a 304.
+        // A name never changes content: it is the entity tag, and If-None-Match gets a 304.
         var tag = new EntityTagHeaderValue($"\"{Path.GetFileNameWithoutExtension(key)}\"");
         return Results.Stream(media.Content, media.ContentType, lastModified: media.LastModified, entityTag: tag);
     }

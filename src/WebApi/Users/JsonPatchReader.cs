@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CleanUser.Application.Common.Exceptions;
+using CleanUser.Application.Users.Commands.JsonPatchUser;
 using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.WebApi.Infrastructure;
 using Microsoft.AspNetCore.JsonPatch.SystemTextJson;
@@ -11,20 +12,22 @@ namespace CleanUser.WebApi.Users;
 /// Parses an RFC 6902 document (docs/json-patch.md). The patch library is lenient where the RFC is not (a
 /// <c>replace</c> without <c>value</c> would quietly write null), so the shape of every operation is checked first:
 /// a malformed document is a <c>parse_error</c>; a well-formed one whose path is not a writable field, or whose value
-/// is not a string or null, is <c>invalid</c> naming the operation.
+/// is not a string or null, is <c>invalid</c> naming the operation. A document longer than the configured
+/// <see cref="JsonPatchOptions.MaxOperations"/> is refused first, before any of that (docs/json-patch.md#limits).
 /// </summary>
 public static class JsonPatchReader
 {
     private static readonly HashSet<string> Operations = new(StringComparer.Ordinal) { "add", "remove", "replace", "move", "copy", "test" };
 
-    public static JsonPatchDocument Read(byte[] body)
+    public static JsonPatchDocument Read(byte[] body, int maxOperations)
     {
         ArgumentNullException.ThrowIfNull(body);
         try
         {
             using (var document = JsonDocument.Parse(body))
             {
-                JsonText.EnsureReadable(document.RootElement);
+                CheckLength(document.RootElement, maxOperations);
+                BodyText.EnsureReadable(document.RootElement);
                 CheckShape(document.RootElement);
                 CheckTargets(document.RootElement);
             }
@@ -38,13 +41,24 @@ public static class JsonPatchReader
         }
     }
 
-    private static void CheckShape(JsonElement root)
+    /// <summary>An array of at most <paramref name="maxOperations"/> operations; counting them costs nothing once parsed.</summary>
+    private static void CheckLength(JsonElement root, int maxOperations)
     {
         if (root.ValueKind != JsonValueKind.Array)
         {
             throw RequestRejectedException.ParseError("A JSON Patch document is an array of operations.");
         }
 
+        var length = root.GetArrayLength();
+        if (length > maxOperations)
+        {
+            throw new InvalidPatchException([string.Create(CultureInfo.InvariantCulture,
+                $"A JSON Patch document may have at most {maxOperations} operations; this one has {length}.")]);
+        }
+    }
+
+    private static void CheckShape(JsonElement root)
+    {
         var index = 0;
         foreach (var operation in root.EnumerateArray())
         {
@@ -61,7 +75,7 @@ public static class JsonPatchReader
     /// <summary>Pointers are case-sensitive (RFC 6901): <c>/Bio</c>, <c>/bio/0</c> and the root are not fields.</summary>
     private static void CheckTargets(JsonElement root)
     {
-        var problems = new List<string>();
+        var problems = new PatchProblems();
         var index = 0;
         foreach (var operation in root.EnumerateArray())
         {
@@ -73,7 +87,7 @@ public static class JsonPatchReader
                 : null;
             if (problem is not null)
             {
-                problems.Add(string.Create(CultureInfo.InvariantCulture, $"Operation {index} ({op} {path}): {problem}"));
+                problems.Add(index, op, path, problem);
             }
 
             index++;
@@ -81,7 +95,7 @@ public static class JsonPatchReader
 
         if (problems.Count > 0)
         {
-            throw new InvalidPatchException(problems);
+            throw new InvalidPatchException(problems.Reported);
         }
     }
 

@@ -1,11 +1,13 @@
+using System.Net;
+using System.Text;
 using System.Text.Json;
 using CleanUser.Application.Common.Messaging;
 using CleanUser.Application.Users;
 using CleanUser.Application.Users.Commands.JsonPatchUser;
-using CleanUser.Application.Common.Media;
 using CleanUser.Application.Users.Commands.PatchUser;
-using CleanUser.Domain.Users;
+using CleanUser.Infrastructure.Media;
 using CleanUser.WebApi.Infrastructure;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace CleanUser.WebApi.Users;
@@ -32,25 +34,48 @@ public static class PatchBodyReader
         IReadOnlyCollection<long>? expectedVersions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var command = new PatchUserCommand(userId, ProfilePatch.Empty) { IsFullUpdate = isFullUpdate, ExpectedVersions = expectedVersions };
-        var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed)
-            ? parsed.MediaType.Value?.ToLowerInvariant()
-            : null;
+        try
+        {
+            return await ReadCommandAsync(request, userId, isFullUpdate, expectedVersions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException exception) when (exception is not BadHttpRequestException)
+        {
+            // A body the client broke: Kestrel reports some bad chunked framing (an overflowing chunk size) as a bare
+            // IOException, and so is a body that ends early. The client's mistake, not the service's
+            // (docs/security.md#request-bodies). Kestrel's own BadHttpRequestException (400, or 413) is mapped as it is.
+            throw RequestRejectedException.ParseError($"The request body could not be read - {exception.Message}");
+        }
+    }
 
-        switch (mediaType)
+    private static async Task<ICommand<UserDto>> ReadCommandAsync(HttpRequest request, long userId, bool isFullUpdate,
+        IReadOnlyCollection<long>? expectedVersions, CancellationToken cancellationToken)
+    {
+        var command = new PatchUserCommand(userId, ProfilePatch.Empty) { IsFullUpdate = isFullUpdate, ExpectedVersions = expectedVersions };
+        var contentType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed : null;
+        var services = request.HttpContext.RequestServices;
+
+        switch (contentType?.MediaType.Value?.ToLowerInvariant())
         {
             case Json or MergePatch:
                 return ReadJson(await ReadAllAsync(request, cancellationToken).ConfigureAwait(false), command);
             case Form:
-                return await ReadFormAsync(request, command, cancellationToken).ConfigureAwait(false);
+                return command with
+                {
+                    Patch = ProfilePatch.Parse(ReadForm(await ReadAllAsync(request, cancellationToken).ConfigureAwait(false), contentType!.Encoding)),
+                };
             case JsonPatch when !isFullUpdate:
-                return new JsonPatchUserCommand(userId,
-                    JsonPatchReader.Read(await ReadAllAsync(request, cancellationToken).ConfigureAwait(false)))
+                return new JsonPatchUserCommand(userId, JsonPatchReader.Read(await ReadAllAsync(request, cancellationToken).ConfigureAwait(false),
+                    services.GetRequiredService<IOptions<JsonPatchOptions>>().Value.MaxOperations))
                 {
                     ExpectedVersions = expectedVersions,
                 };
             case Multipart:
-                return await ReadMultipartAsync(request, command, cancellationToken).ConfigureAwait(false);
+                var form = await MultipartFormReader.ReadAsync(request, services.GetRequiredService<IOptions<MediaOptions>>().Value,
+                    cancellationToken).ConfigureAwait(false);
+                return command with
+                {
+                    Patch = ProfilePatch.Parse(form.Fields.Select(f => KeyValuePair.Create(f.Key, (string?)f.Value)), form.Files),
+                };
             default:
                 // An empty body is a no-op whatever it claims to be (the official client sends none at all).
                 if ((await ReadAllAsync(request, cancellationToken).ConfigureAwait(false)).Length == 0)
@@ -93,7 +118,7 @@ public static class PatchBodyReader
                 throw RequestRejectedException.ParseError("The body must be a JSON object.");
             }
 
-            JsonText.EnsureReadable(document.RootElement);
+            BodyText.EnsureReadable(document.RootElement);
 
             var values = new List<KeyValuePair<string, string?>>();
             var typeErrors = new List<(string, string, string)>();
@@ -121,81 +146,37 @@ public static class PatchBodyReader
         }
     }
 
-    private static async Task<PatchUserCommand> ReadFormAsync(HttpRequest request, PatchUserCommand command,
-        CancellationToken cancellationToken)
-    {
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException exception)
-        {
-            throw RequestRejectedException.ParseError($"Multipart form parse error - {exception.Message}");
-        }
-
-        // Several values for one key: the last one counts, as in Django's QueryDict.
-        return command with { Patch = ProfilePatch.Parse(form.Select(f => KeyValuePair.Create(f.Key, (string?)f.Value[^1]))) };
-    }
-
     /// <summary>
-    /// Text parts as in a form; file parts <c>avatar</c> and <c>cover</c> become image uploads (docs/api.md#fields). The last
-    /// part of a name counts; files under other names are ignored.
+    /// <c>application/x-www-form-urlencoded</c> as the WHATWG URL standard reads it: pairs split at <c>&amp;</c> and
+    /// <c>=</c>, then <c>+</c> and percent escapes decoded to bytes, and the bytes to text — strictly (<see cref="BodyText"/>).
+    /// ASP.NET's form reader is not used: it leaves escapes that are not UTF-8 (<c>%ED%A0%80</c>, a lone surrogate) in the
+    /// text as they came. Every pair is kept in order; for a key sent twice the last value counts (Django's <c>QueryDict</c>).
     /// </summary>
-    private static async Task<PatchUserCommand> ReadMultipartAsync(HttpRequest request, PatchUserCommand command,
-        CancellationToken cancellationToken)
+    private static List<KeyValuePair<string, string?>> ReadForm(byte[] body, Encoding? charset)
     {
-        var form = await MultipartFormReader.ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        return command with
+        var pairs = new List<KeyValuePair<string, string?>>();
+        foreach (var range in body.AsSpan().Split((byte)'&'))
         {
-            Patch = ProfilePatch.Parse(
-                form.Fields.Select(f => KeyValuePair.Create(f.Name, (string?)f.Value)),
-                form.Files.Select(f => KeyValuePair.Create(f.Name, ImageUpload.FromBytes(f.Content)))),
-        };
-    }
-}
+            var (start, length) = range.GetOffsetAndLength(body.Length);
+            if (length == 0)
+            {
+                continue;
+            }
 
-/// <summary>
-/// The JSON parser accepts strings that are not text — invalid UTF-8 bytes, an escaped lone surrogate
-/// (<c>"\ud800"</c>) — and fails only when one is read. Reading every string (and name) once up front turns that
-/// into a 400 <c>parse_error</c> instead of a failure deep inside the request.
-/// </summary>
-internal static class JsonText
-{
-    public static void EnsureReadable(JsonElement element)
-    {
-        try
-        {
-            Visit(element);
+            if (pairs.Count == MultipartFormReader.MaxParts)
+            {
+                throw RequestRejectedException.ParseError($"Form parse error - more than {MultipartFormReader.MaxParts} fields.");
+            }
+
+            var equals = body.AsSpan(start, length).IndexOf((byte)'=');
+            var name = equals < 0 ? length : equals;
+            pairs.Add(KeyValuePair.Create(Decode(body, start, name, charset),
+                (string?)(equals < 0 ? "" : Decode(body, start + equals + 1, length - equals - 1, charset))));
         }
-        catch (InvalidOperationException exception)
-        {
-            throw RequestRejectedException.ParseError($"JSON parse error - {exception.Message}");
-        }
+
+        return pairs;
     }
 
-    private static void Visit(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                _ = element.GetString();
-                break;
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    _ = property.Name;
-                    Visit(property.Value);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    Visit(item);
-                }
-
-                break;
-        }
-    }
+    private static string Decode(byte[] body, int start, int length, Encoding? charset) =>
+        BodyText.Decode(WebUtility.UrlDecodeToBytes(body, start, length), charset);
 }

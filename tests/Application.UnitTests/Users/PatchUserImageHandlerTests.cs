@@ -1,163 +1,167 @@
-using AutoMapper;
+using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Media;
 using CleanUser.Application.Common.Messaging;
-using CleanUser.Application.Users;
-using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.Application.UnitTests.Support;
 using CleanUser.Application.Users.EventHandlers;
-using CleanUser.Domain.Common;
-using CleanUser.Domain.Users;
 using CleanUser.Domain.Users.Events;
-using CleanUser.Tests.Support;
 using FluentValidation;
 using Microsoft.Extensions.Logging.Abstractions;
 using NSubstitute;
+using NSubstitute.ExceptionExtensions;
+using static CleanUser.Application.UnitTests.Support.TestDoubles;
 
 namespace CleanUser.Application.UnitTests.Users;
 
 /// <summary>
-/// The image path of <see cref="PatchUserCommandHandler"/> with its ports substituted: no disk, no SkiaSharp,
-/// no database. What matters is the order of effects — process everything, then store, then change the
-/// aggregate — and that a stored file has an undo registered with the unit of work.
+/// The image path of a profile change with its ports substituted: no disk, no SkiaSharp, no database. What matters
+/// is the order of effects — every image processed in the validation step, before the transaction; then, in the
+/// handler, stored under a name of its own with an undo registered, then set on the aggregate.
 /// </summary>
-public class PatchUserImageHandlerTests
+public class PatchUserImageHandlerTests : PatchUserTestBase
 {
-    private const string NewKey = "avatars/1111111111111111111111111111111111111111111111111111111111111111.jpg";
     private const string OldKey = "avatars/2222222222222222222222222222222222222222222222222222222222222222.jpg";
-    private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
-
-    private readonly IUserRepository _users = Substitute.For<IUserRepository>();
-    private readonly IUnitOfWork _unitOfWork = Substitute.For<IUnitOfWork>();
-    private readonly IImageProcessor _images = Substitute.For<IImageProcessor>();
-    private readonly IMediaStorage _storage = Substitute.For<IMediaStorage>();
     private readonly List<Func<CancellationToken, Task>> _undos = [];
-    private readonly User _user = new UserBuilder().Named("alice").JoinedAt(Now.AddDays(-1)).Build();
-    private readonly PatchUserCommandHandler _handler;
 
-    public PatchUserImageHandlerTests()
-    {
-        _users.GetByIdAsync(7, Arg.Any<CancellationToken>()).Returns(_user);
-        _unitOfWork.When(u => u.OnRollback(Arg.Any<Func<CancellationToken, Task>>()))
+    public PatchUserImageHandlerTests() =>
+        UnitOfWork.When(u => u.OnRollback(Arg.Any<Func<CancellationToken, Task>>()))
             .Do(call => _undos.Add(call.Arg<Func<CancellationToken, Task>>()));
-        var clock = Substitute.For<IClock>();
-        clock.UtcNow.Returns(Now);
-        _handler = new PatchUserCommandHandler(_users, _unitOfWork, _images, _storage, clock, Substitute.For<IMapper>());
-    }
-
-    private static PatchUserCommand Upload(string field, ImageUpload upload, params (string Field, string? Value)[] values) =>
-        new(7, ProfilePatch.Parse(values.Select(v => KeyValuePair.Create(v.Field, v.Value)), [KeyValuePair.Create(field, upload)]));
-
-    private static PatchUserCommand Text(params (string Field, string? Value)[] values) => new(7, ProfilePatch.Of(values));
 
     [Fact]
-    public async Task A_new_avatar_is_processed_stored_set_and_saved_with_an_undo_for_its_file()
+    public async Task A_new_avatar_is_processed_before_the_handler_then_stored_under_a_new_name_with_an_undo()
     {
         var upload = ImageUpload.FromBytes([1, 2, 3]);
-        var processed = Processed();
-        _images.ProcessAsync(upload, ImageKind.Avatar, Arg.Any<CancellationToken>()).Returns(ImageProcessingResult.Success(processed));
-        _storage.SaveAsync("avatars", processed, Arg.Any<CancellationToken>()).Returns(new StoredMedia(NewKey, Created: true));
 
-        await _handler.Handle(Upload("avatar", upload), CancellationToken.None);
+        await Send(Command([("avatar", upload)]));
 
-        Assert.Equal(NewKey, _user.Avatar);
-        var changed = Assert.IsType<UserAvatarChanged>(Assert.Single(_user.DomainEvents));
-        Assert.Equal((null, NewKey), (changed.OldAvatar, changed.NewAvatar));
+        var key = Alice.Avatar!;
+        Assert.Matches($"^avatars/{Processed.Sha256}-[0-9a-f]{{32}}\\.jpg$", key);
+        var changed = Assert.IsType<UserAvatarChanged>(Assert.Single(Alice.DomainEvents));
+        Assert.Equal((null, key), (changed.OldAvatar, changed.NewAvatar));
         Received.InOrder(() =>
         {
-            _images.ProcessAsync(upload, ImageKind.Avatar, Arg.Any<CancellationToken>());
-            _storage.SaveAsync("avatars", processed, Arg.Any<CancellationToken>());
-            _unitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
+            Images.ProcessAsync(Arg.Any<ImageUpload>(), ImageKind.Avatar, Arg.Any<CancellationToken>());
+            Users.GetByIdAsync(AliceId, Arg.Any<CancellationToken>());
+            Storage.SaveAsync(key, Processed, Arg.Any<CancellationToken>());
+            UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
         });
-        await _images.DidNotReceiveWithAnyArgs().InspectAsync(default!, default, default); // the validator's check, already made
 
         // If the transaction does not commit, the undo removes the file this request stored.
         await Assert.Single(_undos)(CancellationToken.None);
-        await _storage.Received(1).DeleteAsync(NewKey, Arg.Any<CancellationToken>());
+        await Storage.Received(1).DeleteAsync(key, Arg.Any<CancellationToken>());
     }
 
     [Fact]
-    public async Task Both_new_images_are_decoded_before_either_is_stored()
+    public async Task The_same_picture_on_another_profile_gets_a_name_of_its_own()
     {
-        var avatar = Processed();
+        await Send(Command([("avatar", ImageUpload.FromBytes([1]))]));
+        var first = Alice;
+        Alice = FilledInAlice(); // the next request finds another profile
+
+        await Send(Command([("avatar", ImageUpload.FromBytes([1]))]));
+
+        Assert.NotEqual(first.Avatar, Alice.Avatar);
+        Assert.True(MediaKeys.HasContentOf(first.Avatar, Processed) && MediaKeys.HasContentOf(Alice.Avatar, Processed));
+    }
+
+    [Theory]
+    [InlineData("")] // a name of the older shape, shared by content
+    [InlineData("-0123456789abcdef0123456789abcdef")]
+    public async Task The_picture_the_profile_already_shows_changes_nothing_and_stores_nothing(string suffix)
+    {
+        var current = $"avatars/{Processed.Sha256}{suffix}.jpg";
+        Alice.ChangeAvatar(current, Now);
+        Alice.ClearDomainEvents();
+
+        await Send(Command([("avatar", ImageUpload.FromBytes([4]))]));
+
+        Assert.Equal(current, Alice.Avatar);
+        Assert.Empty(Alice.DomainEvents);
+        Assert.Empty(Storage.ReceivedCalls());
+    }
+
+    [Fact]
+    public async Task Both_new_images_are_processed_before_either_is_stored()
+    {
         var cover = new ProcessedImage([0x89, 0x50], "image/png", "png", 1600, 400);
-        _images.ProcessAsync(Arg.Any<ImageUpload>(), ImageKind.Avatar, Arg.Any<CancellationToken>()).Returns(ImageProcessingResult.Success(avatar));
-        _images.ProcessAsync(Arg.Any<ImageUpload>(), ImageKind.Cover, Arg.Any<CancellationToken>()).Returns(ImageProcessingResult.Success(cover));
-        _storage.SaveAsync("avatars", avatar, Arg.Any<CancellationToken>()).Returns(new StoredMedia(NewKey, Created: true));
-        _storage.SaveAsync("covers", cover, Arg.Any<CancellationToken>()).Returns(new StoredMedia("covers/new.png", Created: true));
+        Images.ProcessAsync(Arg.Any<ImageUpload>(), ImageKind.Cover, Arg.Any<CancellationToken>()).Returns(ImageProcessingResult.Success(cover));
 
-        await _handler.Handle(Upload("avatar", ImageUpload.FromBytes([1]), ("cover_base64", "image/png;base64,AAEC")), CancellationToken.None);
+        await Send(Command([("avatar", ImageUpload.FromBytes([1]))], ("cover_base64", "image/png;base64,AAEC")));
 
-        Assert.Equal((NewKey, "covers/new.png"), (_user.Avatar, _user.Cover));
+        Assert.StartsWith($"covers/{cover.Sha256}-", Alice.Cover, StringComparison.Ordinal);
         Assert.Equal(2, _undos.Count);
         Received.InOrder(() =>
         {
-            _images.ProcessAsync(Arg.Any<ImageUpload>(), ImageKind.Avatar, Arg.Any<CancellationToken>());
-            _images.ProcessAsync(Arg.Any<ImageUpload>(), ImageKind.Cover, Arg.Any<CancellationToken>());
-            _storage.SaveAsync("avatars", avatar, Arg.Any<CancellationToken>());
-            _storage.SaveAsync("covers", cover, Arg.Any<CancellationToken>());
-            _unitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
+            Images.ProcessAsync(Arg.Any<ImageUpload>(), ImageKind.Avatar, Arg.Any<CancellationToken>());
+            Images.ProcessAsync(Arg.Any<ImageUpload>(), ImageKind.Cover, Arg.Any<CancellationToken>());
+            Storage.SaveAsync(Alice.Avatar!, Processed, Arg.Any<CancellationToken>());
+            Storage.SaveAsync(Alice.Cover!, cover, Arg.Any<CancellationToken>());
+            UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
         });
     }
 
     [Fact]
-    public async Task A_picture_that_was_already_stored_gets_no_undo()
+    public async Task A_corrupt_image_found_while_decoding_is_reported_alone_before_anything_is_loaded()
     {
-        var processed = Processed();
-        _images.ProcessAsync(Arg.Any<ImageUpload>(), ImageKind.Cover, Arg.Any<CancellationToken>()).Returns(ImageProcessingResult.Success(processed));
-        _storage.SaveAsync("covers", processed, Arg.Any<CancellationToken>()).Returns(new StoredMedia("covers/x.jpg", Created: false));
-
-        await _handler.Handle(Upload("cover", ImageUpload.FromBytes([9])), CancellationToken.None);
-
-        Assert.Equal("covers/x.jpg", _user.Cover);
-        Assert.Empty(_undos);
-    }
-
-    [Fact]
-    public async Task A_refused_image_stores_nothing_saves_nothing_and_names_the_field_and_code()
-    {
-        _images.ProcessAsync(Arg.Any<ImageUpload>(), Arg.Any<ImageKind>(), Arg.Any<CancellationToken>())
+        Images.ProcessAsync(Arg.Any<ImageUpload>(), Arg.Any<ImageKind>(), Arg.Any<CancellationToken>())
             .Returns(ImageProcessingResult.Refused(ImageRules.NotAnImage("truncated")));
 
-        var refused = await Assert.ThrowsAsync<ValidationException>(() => _handler.Handle(
-            Upload("avatar", ImageUpload.FromBytes([1]), ("bio", "new bio")), CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<ValidationException>(() => Send(
+            Command([("avatar", ImageUpload.FromBytes([1]))], ("bio", "new bio"))));
 
         var failure = Assert.Single(refused.Errors);
         Assert.Equal(("avatar", "invalid_image"), (failure.PropertyName, failure.ErrorCode));
-        await _storage.DidNotReceiveWithAnyArgs().SaveAsync(default!, default!, default);
-        await _unitOfWork.DidNotReceiveWithAnyArgs().SaveChangesAsync(default);
+        await Users.DidNotReceiveWithAnyArgs().GetByIdAsync(default, default);
+        Assert.Empty(Storage.ReceivedCalls());
+        AssertNothingSaved();
     }
 
     [Fact]
-    public async Task When_one_of_two_images_is_refused_neither_is_stored()
+    public async Task A_request_with_any_other_violation_decodes_nothing()
     {
-        _images.ProcessAsync(Arg.Any<ImageUpload>(), ImageKind.Avatar, Arg.Any<CancellationToken>())
-            .Returns(ImageProcessingResult.Success(Processed()));
-        _images.ProcessAsync(Arg.Any<ImageUpload>(), ImageKind.Cover, Arg.Any<CancellationToken>())
-            .Returns(ImageProcessingResult.Refused(ImageRules.TooManyPixels(20_000, 20_000)));
+        var refused = await Assert.ThrowsAsync<ValidationException>(() => Send(
+            Command([("avatar", ImageUpload.FromBytes([1]))], ("website", "not a url"))));
 
-        var refused = await Assert.ThrowsAsync<ValidationException>(() => _handler.Handle(
-            Upload("avatar", ImageUpload.FromBytes([1]), ("cover_base64", "data:image/png;base64,AAEC")), CancellationToken.None));
+        Assert.Equal([("website", "invalid")], refused.Errors.Select(e => (e.PropertyName, e.ErrorCode)));
+        await Images.DidNotReceiveWithAnyArgs().ProcessAsync(default!, default, default);
+    }
 
-        Assert.Equal([("cover_base64", "image_too_large")], refused.Errors.Select(e => (e.PropertyName, e.ErrorCode)));
-        await _storage.DidNotReceiveWithAnyArgs().SaveAsync(default!, default!, default);
-        Assert.Null(_user.Avatar);
+    [Fact]
+    public async Task A_full_processing_queue_reaches_the_client_and_nothing_is_loaded_or_stored()
+    {
+        Images.ProcessAsync(Arg.Any<ImageUpload>(), Arg.Any<ImageKind>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new ServiceUnavailableException("queue full"));
+
+        await Assert.ThrowsAsync<ServiceUnavailableException>(() => Send(Command([("cover", ImageUpload.FromBytes([1]))])));
+
+        await Users.DidNotReceiveWithAnyArgs().GetByIdAsync(default, default);
+        Assert.Empty(Storage.ReceivedCalls());
+    }
+
+    [Fact]
+    public async Task The_handler_refuses_an_upload_that_was_not_prepared()
+    {
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Handler().Handle(Command([("avatar", ImageUpload.FromBytes([1]))]), CancellationToken.None));
+
+        Assert.Empty(Storage.ReceivedCalls());
+        await Images.DidNotReceiveWithAnyArgs().ProcessAsync(default!, default, default);
     }
 
     [Fact]
     public async Task Avatar_base64_is_decoded_and_the_bytes_are_what_gets_processed()
     {
         byte[]? seen = null;
-        _images.ProcessAsync(Arg.Any<ImageUpload>(), ImageKind.Avatar, Arg.Any<CancellationToken>()).Returns(async call =>
+        Images.ProcessAsync(Arg.Any<ImageUpload>(), ImageKind.Avatar, Arg.Any<CancellationToken>()).Returns(async call =>
         {
             seen = await call.Arg<ImageUpload>().ReadAllBytesAsync(CancellationToken.None);
-            return ImageProcessingResult.Success(Processed());
+            return ImageProcessingResult.Success(Processed);
         });
-        _storage.SaveAsync(Arg.Any<string>(), Arg.Any<ProcessedImage>(), Arg.Any<CancellationToken>()).Returns(new StoredMedia(NewKey, true));
 
-        await _handler.Handle(Text(("avatar_base64", "image/png;base64,AAECAw==")), CancellationToken.None);
+        await Send(Command(("avatar_base64", "image/png;base64,AAECAw==")));
 
         Assert.Equal([0, 1, 2, 3], seen);
-        Assert.Equal(NewKey, _user.Avatar);
+        Assert.True(MediaKeys.HasContentOf(Alice.Avatar, Processed));
     }
 
     [Theory]
@@ -165,32 +169,27 @@ public class PatchUserImageHandlerTests
     [InlineData("")]
     public async Task Null_or_empty_base64_removes_the_avatar_without_touching_storage(string? base64)
     {
-        _user.ChangeAvatar(OldKey, Now.AddHours(-1));
-        _user.ClearDomainEvents();
+        Alice.ChangeAvatar(OldKey, Now.AddHours(-1));
+        Alice.ClearDomainEvents();
 
-        await _handler.Handle(Text(("avatar_base64", base64)), CancellationToken.None);
+        await Send(Command(("avatar_base64", base64)));
 
-        Assert.Null(_user.Avatar);
-        var removed = Assert.IsType<UserAvatarChanged>(Assert.Single(_user.DomainEvents));
+        Assert.Null(Alice.Avatar);
+        var removed = Assert.IsType<UserAvatarChanged>(Assert.Single(Alice.DomainEvents));
         Assert.Equal((OldKey, null), (removed.OldAvatar, removed.NewAvatar));
-        Assert.Empty(_storage.ReceivedCalls()); // the old file goes after commit, through the event
-        await _images.DidNotReceiveWithAnyArgs().ProcessAsync(default!, default, default);
+        Assert.Empty(Storage.ReceivedCalls()); // the old file goes after commit, through the event
+        await Images.DidNotReceiveWithAnyArgs().ProcessAsync(default!, default, default);
     }
 
     [Fact]
     public async Task The_current_url_sent_back_beside_a_new_image_does_not_stop_the_change()
     {
-        _user.ChangeAvatar(OldKey, Now.AddHours(-1));
-        _images.ProcessAsync(Arg.Any<ImageUpload>(), ImageKind.Avatar, Arg.Any<CancellationToken>()).Returns(ImageProcessingResult.Success(Processed()));
-        _storage.SaveAsync(Arg.Any<string>(), Arg.Any<ProcessedImage>(), Arg.Any<CancellationToken>()).Returns(new StoredMedia(NewKey, true));
+        Alice.ChangeAvatar(OldKey, Now.AddHours(-1));
 
-        await _handler.Handle(
-            Upload("avatar", ImageUpload.FromBytes([5]), ("avatar", "https://cdn.test/media/" + OldKey)), CancellationToken.None);
+        await Send(Command([("avatar", ImageUpload.FromBytes([5]))], ("avatar", "https://cdn.test/media/" + OldKey)));
 
-        Assert.Equal(NewKey, _user.Avatar);
+        Assert.True(MediaKeys.HasContentOf(Alice.Avatar, Processed));
     }
-
-    private static ProcessedImage Processed() => new([0xFF, 0xD8, 0xFF], "image/jpeg", "jpg", 512, 512);
 }
 
 /// <summary>The after-commit half: the replaced image is deleted, unless someone still shows it.</summary>

@@ -151,6 +151,68 @@ public class JsonPatchTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(before, await app.ReadUserAsync(id));
     }
 
+    private static string Operations(int count, Func<int, string> operation) =>
+        "[" + string.Join(",", Enumerable.Range(0, count).Select(operation)) + "]";
+
+    [Fact]
+    public async Task A_document_longer_than_the_cap_is_400_invalid_naming_the_cap_and_changes_nothing()
+    {
+        var (id, client) = await UserAsync();
+        var before = await app.ReadUserAsync(id);
+
+        var response = await PatchAsync(client, id, Operations(10_000, i => $$"""{"op":"replace","path":"/bio","value":"{{i}}"}"""));
+
+        var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+        var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+        Assert.Equal("invalid", error.GetProperty("code").GetString());
+        Assert.Contains("at most 100 operations", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await app.ReadUserAsync(id));
+    }
+
+    [Fact]
+    public async Task A_document_of_exactly_the_cap_is_applied()
+    {
+        var (before, after) = await ApplyAsync(Operations(100, i => $$"""{"op":"replace","path":"/bio","value":"Take {{i}}"}"""));
+
+        Assert.Equal(before.Written() with { Bio = "Take 99" }, after);
+    }
+
+    [Fact]
+    public async Task The_cap_is_configurable()
+    {
+        using var strict = TestApp.With(new TestAppOptions { Settings = new Dictionary<string, string> { ["JsonPatch:MaxOperations"] = "2" } });
+        var id = await strict.CreateUserAsync();
+        using var client = strict.ClientFor(id);
+
+        var refused = await PatchAsync(client, id, Operations(3, _ => """{"op":"replace","path":"/bio","value":"x"}"""));
+        var accepted = await PatchAsync(client, id, Operations(2, _ => """{"op":"replace","path":"/bio","value":"x"}"""));
+
+        Assert.Contains("at most 2 operations", (await refused.ReadProblemAsync(HttpStatusCode.BadRequest)).GetRawText(), StringComparison.Ordinal);
+        Assert.Equal("x", (await accepted.ReadUserAsync()).GetProperty("bio").GetString());
+    }
+
+    /// <summary>
+    /// The largest document allowed, every operation a failing test with a long value: the answer lists the first ten
+    /// failures, each cut short, and counts the rest — a few KiB for a request of half a MiB.
+    /// </summary>
+    [Fact]
+    public async Task A_maximal_document_of_failing_tests_gets_a_small_409()
+    {
+        var (id, client) = await UserAsync();
+        var before = await app.ReadUserAsync(id);
+        var value = new string('v', 5000);
+
+        var response = await PatchAsync(client, id, Operations(100, _ => $$"""{"op":"test","path":"/bio","value":"{{value}}"}"""));
+
+        var body = await response.Content.ReadAsStringAsync();
+        await response.AssertErrorAsync(HttpStatusCode.Conflict, "test_failed");
+        Assert.True(body.Length < 8 * 1024, $"a {body.Length}-character answer");
+        Assert.Contains("Operation 9 (test /bio)", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Operation 10 (", body, StringComparison.Ordinal);
+        Assert.Contains("And 90 more operations failed.", body, StringComparison.Ordinal);
+        Assert.Equal(before, await app.ReadUserAsync(id));
+    }
+
     [Fact]
     public async Task Put_does_not_take_a_JSON_Patch()
     {

@@ -51,6 +51,50 @@ public class HostileBodyTests(TestApp app) : IClassFixture<TestApp>
         await response.AssertErrorAsync(HttpStatusCode.BadRequest, "parse_error");
     }
 
+    /// <summary>Bytes that are not text: invalid UTF-8, and UTF-8 or UTF-16 for a lone surrogate (U+D800).</summary>
+    public static TheoryData<string, byte[]> NotText => new()
+    {
+        { "form, escaped lone surrogate", "bio=%ED%A0%80"u8.ToArray() },
+        { "form, escaped invalid UTF-8", "location=Roma&real_name=%C3%28"u8.ToArray() },
+        { "form, raw invalid UTF-8", [.. "bio="u8.ToArray(), 0xFF, 0xFE] },
+        { "form, invalid UTF-8 in an ignored key", "nope=%FF&bio=x"u8.ToArray() },
+        { "multipart, lone surrogate", [0xED, 0xA0, 0x80] },
+        { "multipart, invalid UTF-8", [0x41, 0xC3, 0x28] },
+        { "multipart, UTF-16 lone surrogate", [0x00, 0xD8, 0x41, 0x00] },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotText))]
+    public async Task Form_and_multipart_text_that_is_not_unicode_is_400_parse_error_as_in_json(string kind, byte[] text)
+    {
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
+        HttpContent body;
+        if (kind.StartsWith("form", StringComparison.Ordinal))
+        {
+            body = Api.Bytes(text, "application/x-www-form-urlencoded");
+        }
+        else
+        {
+            var part = new ByteArrayContent(text);
+            part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain")
+            {
+                CharSet = kind.Contains("UTF-16", StringComparison.Ordinal) ? "utf-16" : "utf-8",
+            };
+            body = new MultipartFormDataContent { { new StringContent("Roma"), "location" }, { part, "bio" } };
+        }
+
+        using (body)
+        {
+            var response = await client.PatchAsync(id, body);
+
+            await response.AssertErrorAsync(HttpStatusCode.BadRequest, "parse_error");
+        }
+
+        Assert.Equal(before, await app.ReadUserAsync(id));
+    }
+
     public static TheoryData<string, byte[]> OddBodies => new()
     {
         { "multipart/form-data; boundary=b", Encoding.ASCII.GetBytes("--b\r\nContent-Disposition: form-data; name=\"bio\"\r\n\r\nno end") },

@@ -106,6 +106,38 @@ public sealed class PatchBodyTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task Form_decodes_plus_and_percent_escapes_as_utf8()
+    {
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
+
+        using var response = await client.PatchAsync(id, Api.Raw(
+            "bio=a+b%2Bc%26d%3De&real_name=Nicol%C3%B2+%F0%9F%8C%8D&location", "application/x-www-form-urlencoded"));
+
+        await response.ReadUserAsync();
+        Assert.Equal(before.Written() with { Bio = "a b+c&d=e", RealName = "Nicolò 🌍", Location = "" }, await app.ReadUserAsync(id));
+    }
+
+    [Fact]
+    public async Task Multipart_keeps_non_ascii_text_and_drops_a_byte_order_mark()
+    {
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());
+        var before = await app.ReadUserAsync(id);
+        using var client = app.ClientFor(id);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("Nicolò Città 🌍"), "real_name" },
+            { new ByteArrayContent([0xEF, 0xBB, 0xBF, .. "Milano"u8.ToArray()]), "location" },
+        };
+
+        using var response = await client.PatchAsync(id, form);
+
+        await response.ReadUserAsync();
+        Assert.Equal(before.Written() with { RealName = "Nicolò Città 🌍", Location = "Milano" }, await app.ReadUserAsync(id));
+    }
+
+    [Fact]
     public async Task Read_only_and_unknown_json_keys_are_ignored()
     {
         var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile());

@@ -17,7 +17,9 @@ public interface IImageProcessor
 
     /// <summary>
     /// The same checks, then decode (downsampled where the codec can), honour EXIF orientation, crop or resize,
-    /// and re-encode with no metadata. Corrupt or truncated data is refused here.
+    /// and re-encode with no metadata. Corrupt or truncated data is refused here. Decoding is the expensive step:
+    /// only a few run at once and a bounded number wait; past that, a
+    /// <see cref="Exceptions.ServiceUnavailableException"/>.
     /// </summary>
     Task<ImageProcessingResult> ProcessAsync(ImageUpload upload, ImageKind kind, CancellationToken cancellationToken);
 }
@@ -26,10 +28,10 @@ public interface IImageProcessor
 public interface IMediaStorage
 {
     /// <summary>
-    /// Stores the image under a name derived from its content in <paramref name="folder"/>. Storing the same bytes
-    /// again gives the same key; <see cref="StoredMedia.Created"/> tells whether this call wrote the file.
+    /// Stores the image under <paramref name="key"/> (a new name, <see cref="MediaKeys.NewKey"/>): all of it or, when
+    /// this fails, nothing. Storage that is full is a <see cref="Exceptions.ServiceUnavailableException"/>.
     /// </summary>
-    Task<StoredMedia> SaveAsync(string folder, ProcessedImage image, CancellationToken cancellationToken);
+    Task SaveAsync(string key, ProcessedImage image, CancellationToken cancellationToken);
 
     /// <summary>Removes a stored image. Removing one that is not there is not an error (event handlers run at least once).</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
@@ -37,9 +39,6 @@ public interface IMediaStorage
     /// <summary>The stored image for reading, or <c>null</c> when the key names none.</summary>
     Task<MediaContent?> OpenReadAsync(string key, CancellationToken cancellationToken);
 }
-
-/// <param name="Created"><c>false</c> when a file with this content was already stored.</param>
-public sealed record StoredMedia(string Key, bool Created);
 
 /// <summary>A stored image opened for reading; whoever receives it disposes <see cref="Content"/>.</summary>
 public sealed record MediaContent(Stream Content, string ContentType, long Length, DateTimeOffset LastModified);

@@ -38,8 +38,10 @@ public sealed partial class DeleteReplacedImageHandler(
             return;
         }
 
-        // Names come from content, so the same picture can be another user's image too, or this user's again
-        // by the time the event is delivered: a file still in use stays.
+        // A replaced name is never taken up again (every upload gets a new one), so once no profile uses it none ever
+        // will, and this check cannot go stale before the delete. It matters for names of the older, content-only
+        // shape, which several profiles may share (docs/adr/0012-image-processing-and-files.md): those stay while in
+        // use.
         if (await users.IsMediaInUseAsync(replaced, cancellationToken).ConfigureAwait(false))
         {
             LogKept(logger, replaced);

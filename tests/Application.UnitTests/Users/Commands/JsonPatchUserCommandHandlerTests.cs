@@ -146,6 +146,35 @@ public class JsonPatchUserCommandHandlerTests
         AssertNothingSent();
     }
 
+    [Fact]
+    public async Task Each_failure_is_reported_with_the_index_of_its_operation()
+    {
+        var invalid = await Assert.ThrowsAsync<InvalidPatchException>(() => Patch("""
+            [{"op":"remove","path":"/bio"},{"op":"remove","path":"/bio"},
+             {"op":"replace","path":"/location","value":"Roma"},{"op":"replace","path":"/bio","value":"x"}]
+            """));
+
+        Assert.Collection(invalid.Problems,
+            p => Assert.StartsWith("Operation 1 (remove /bio): ", p, StringComparison.Ordinal),
+            p => Assert.StartsWith("Operation 3 (replace /bio): ", p, StringComparison.Ordinal));
+        AssertNothingSent();
+    }
+
+    [Fact]
+    public async Task Past_the_first_ten_failures_the_rest_are_only_counted_and_long_values_are_cut()
+    {
+        var value = new string('v', 10_000);
+        var operations = string.Join(",", Enumerable.Repeat($$"""{"op":"test","path":"/bio","value":"{{value}}"}""", 25));
+
+        var conflict = await Assert.ThrowsAsync<ConflictException>(() => Patch($"[{operations}]"));
+
+        Assert.Contains("Operation 9 (test /bio)", conflict.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Operation 10 (", conflict.Message, StringComparison.Ordinal);
+        Assert.EndsWith("And 15 more operations failed.", conflict.Message, StringComparison.Ordinal);
+        Assert.True(conflict.Message.Length < PatchProblems.MaxReported * (PatchProblems.MaxMessageLength + 50), conflict.Message);
+        AssertNothingSent();
+    }
+
     [Theory]
     [InlineData("/reputation")]
     [InlineData("/id")]

@@ -26,10 +26,6 @@ public class PatchUserWritePathTests : PatchUserTestBase
             .Returns(new StoredUserKeys(Alice.Username, Alice.Avatar, Alice.Cover));
     }
 
-    private Task<UserDto> Send(PatchUserCommand command) =>
-        new ValidationBehavior<PatchUserCommand, UserDto>([Validator()])
-            .Handle(command, CancellationToken.None, () => Handler().Handle(command, CancellationToken.None));
-
     private async Task<(string Field, string Code)> Refused(PatchUserCommand command)
     {
         var exception = await Assert.ThrowsAsync<ValidationException>(() => Send(command));

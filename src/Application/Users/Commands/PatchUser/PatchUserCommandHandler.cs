@@ -2,8 +2,6 @@ using AutoMapper;
 using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Media;
-using FluentValidation;
-using FluentValidation.Results;
 using CleanUser.Domain.Users;
 using MediatR;
 
@@ -11,13 +9,14 @@ namespace CleanUser.Application.Users.Commands.PatchUser;
 
 /// <summary>
 /// Runs inside the command's transaction, after validation: loads the user once, hands the aggregate the values
-/// the patch already holds, stores new images, saves, maps. New images are stored before the commit and removed
-/// again if it does not happen; the image they replace is removed after commit (docs/images.md).
+/// the patch already holds, stores new images, saves, maps. New images were decoded before the transaction
+/// (<see cref="PreparedImages"/>); each is stored under a name of its own before the commit and removed again if the
+/// commit does not happen; the image it replaces is removed after commit (docs/images.md#order-of-effects).
 /// </summary>
 public sealed class PatchUserCommandHandler(
     IUserRepository users,
     IUnitOfWork unitOfWork,
-    IImageProcessor images,
+    PreparedImages prepared,
     IMediaStorage storage,
     IClock clock,
     IMapper mapper) : IRequestHandler<PatchUserCommand, UserDto>
@@ -40,26 +39,15 @@ public sealed class PatchUserCommandHandler(
 
         user.UpdateProfile(patch.Changes);
 
-        // Decode every new image before storing any, so a bad one leaves storage as it was. Corrupt pixel data
-        // shows only now; the validator has already checked everything that needs no decoding.
-        var avatar = await ProcessAsync(patch.Avatar, cancellationToken).ConfigureAwait(false);
-        var cover = await ProcessAsync(patch.Cover, cancellationToken).ConfigureAwait(false);
-        var refused = new[] { avatar, cover }.Where(r => r.Violation is not null).ToList();
-        if (refused.Count > 0)
-        {
-            throw new ValidationException(refused.Select(r =>
-                new ValidationFailure(r.Edit!.Field.Name, r.Violation!.Message) { ErrorCode = r.Violation.Code }));
-        }
-
         var now = clock.UtcNow;
-        if (patch.Avatar is { SentUrl: null })
+        if (patch.Avatar is { SentUrl: null } avatar)
         {
-            user.ChangeAvatar(await StoreAsync(avatar.Image, ImageKind.Avatar, cancellationToken).ConfigureAwait(false), now);
+            user.ChangeAvatar(await StoreAsync(avatar, user.Avatar, cancellationToken).ConfigureAwait(false), now);
         }
 
-        if (patch.Cover is { SentUrl: null })
+        if (patch.Cover is { SentUrl: null } cover)
         {
-            user.ChangeCover(await StoreAsync(cover.Image, ImageKind.Cover, cancellationToken).ConfigureAwait(false), now);
+            user.ChangeCover(await StoreAsync(cover, user.Cover, cancellationToken).ConfigureAwait(false), now);
         }
 
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -78,36 +66,27 @@ public sealed class PatchUserCommandHandler(
         return expectedVersions is null || expectedVersions.Contains(user.Version) ? user : throw new PreconditionFailedException();
     }
 
-    private readonly record struct Processed(ImageEdit? Edit, ProcessedImage? Image, Domain.Common.RuleViolation? Violation);
-
-    private async Task<Processed> ProcessAsync(ImageEdit? edit, CancellationToken cancellationToken)
-    {
-        if (edit?.Upload is not { } upload)
-        {
-            return new Processed(edit, null, null);
-        }
-
-        var result = await images.ProcessAsync(upload, edit.Kind, cancellationToken).ConfigureAwait(false);
-        return new Processed(edit, result.Image, result.Violation);
-    }
-
     /// <summary>
-    /// Stores the image and returns its key (<c>null</c> for a removal). A file this request created is removed
-    /// again if the change does not commit; one that was already there (the same picture) is left alone.
+    /// The key the image becomes (<c>null</c> for a removal). The picture the profile shows already keeps its key:
+    /// nothing is stored and nothing changes. Any other is stored under a new key, removed again if the change does
+    /// not commit — no one else can have taken up that key in between (docs/adr/0012-image-processing-and-files.md).
     /// </summary>
-    private async Task<string?> StoreAsync(ProcessedImage? image, ImageKind kind, CancellationToken cancellationToken)
+    private async Task<string?> StoreAsync(ImageEdit edit, string? current, CancellationToken cancellationToken)
     {
-        if (image is null)
+        if (edit.Upload is null)
         {
             return null;
         }
 
-        var stored = await storage.SaveAsync(MediaKeys.FolderFor(kind), image, cancellationToken).ConfigureAwait(false);
-        if (stored.Created)
+        var image = prepared.Get(edit.Upload);
+        if (MediaKeys.HasContentOf(current, image))
         {
-            unitOfWork.OnRollback(ct => storage.DeleteAsync(stored.Key, ct));
+            return current;
         }
 
-        return stored.Key;
+        var key = MediaKeys.NewKey(edit.Kind, image);
+        await storage.SaveAsync(key, image, cancellationToken).ConfigureAwait(false);
+        unitOfWork.OnRollback(ct => storage.DeleteAsync(key, ct));
+        return key;
     }
 }

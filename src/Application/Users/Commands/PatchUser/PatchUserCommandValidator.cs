@@ -1,4 +1,5 @@
 using CleanUser.Application.Common.Interfaces;
+using CleanUser.Application.Common.Media;
 using CleanUser.Domain.Common;
 using CleanUser.Domain.Users;
 using FluentValidation;
@@ -11,12 +12,14 @@ namespace CleanUser.Application.Users.Commands.PatchUser;
 /// found in the text, and the ones that need more than the text — PUT's required username, reserved names,
 /// whether a name is free (one query), a birth date after today, an image URL that is not the current one, and
 /// the image checks that need no decoding (size, format, header dimensions). The stored user is read (once,
-/// untracked) only when a rule depends on it.
+/// untracked) only when a rule depends on it. When all of that passed, new images are decoded and re-encoded here,
+/// before the write transaction (<see cref="PreparedImages"/>); corrupt pixel data shows only then, and is reported
+/// alone.
 /// </summary>
 public sealed class PatchUserCommandValidator : AbstractValidator<PatchUserCommand>
 {
     public PatchUserCommandValidator(ReservedUsernames reserved, IUsernameUniquenessChecker uniqueness, IClock clock,
-        IUserRepository users, IMediaUrls mediaUrls, IImageProcessor images)
+        IUserRepository users, IMediaUrls mediaUrls, IImageProcessor images, PreparedImages prepared)
     {
         RuleFor(c => c).CustomAsync(async (command, context, cancellationToken) =>
         {
@@ -59,7 +62,7 @@ public sealed class PatchUserCommandValidator : AbstractValidator<PatchUserComma
                 {
                     // No such user: the handler answers 404.
                     var keys = await Stored().ConfigureAwait(false);
-                    var current = edit.Kind == Common.Media.ImageKind.Avatar ? keys?.Avatar : keys?.Cover;
+                    var current = edit.Kind == ImageKind.Avatar ? keys?.Avatar : keys?.Cover;
                     if (keys is not null && (current is null || url != mediaUrls.ToPublicUrl(current)))
                     {
                         violations.Add(new FieldViolation(edit.Field, RuleViolation.Invalid(
@@ -70,6 +73,20 @@ public sealed class PatchUserCommandValidator : AbstractValidator<PatchUserComma
                          await images.InspectAsync(upload, edit.Kind, cancellationToken).ConfigureAwait(false) is { } violation)
                 {
                     violations.Add(new FieldViolation(edit.Field, violation));
+                }
+            }
+
+            if (violations.Count == 0)
+            {
+                // The expensive step, only for a request that passed everything else, and never inside the transaction:
+                // a large image takes a processor for a while and would hold every other write behind it.
+                foreach (var edit in new[] { patch.Avatar, patch.Cover })
+                {
+                    if (edit?.Upload is { } upload &&
+                        (await prepared.PrepareAsync(upload, edit.Kind, cancellationToken).ConfigureAwait(false)).Violation is { } violation)
+                    {
+                        violations.Add(new FieldViolation(edit.Field, violation));
+                    }
                 }
             }
 

@@ -1,0 +1,48 @@
+using AutoMapper;
+using CleanUser.Application.Common.Exceptions;
+using CleanUser.Application.Common.Interfaces;
+using CleanUser.Application.Common.Media;
+using CleanUser.Application.Users.Commands.PatchUser;
+using FluentValidation;
+
+namespace CleanUser.Application.Users.Commands.JsonPatchUser;
+
+/// <summary>
+/// The validation step of a JSON Patch, which checks nothing itself: the document is applied inside the transaction,
+/// and the PATCH it becomes reports every error there, in the usual order. What happens here is what must not happen
+/// inside the transaction — decoding the images the document uploads (docs/images.md#when). The document is applied
+/// to the profile as stored now, and the images that gives are prepared; the PATCH finds them prepared. Only a
+/// document with an operation on <c>/avatar_base64</c> or <c>/cover_base64</c> costs a read.
+/// </summary>
+public sealed class JsonPatchUserCommandValidator : AbstractValidator<JsonPatchUserCommand>
+{
+    public JsonPatchUserCommandValidator(IUserRepository users, IMapper mapper, PreparedImages prepared)
+    {
+        RuleFor(c => c).CustomAsync(async (command, _, cancellationToken) =>
+        {
+            if (!command.Document.Operations.Any(o => ProfileFields.Find(o.path?.TrimStart('/') ?? string.Empty) is { IsBase64: true }) ||
+                await users.ReadAsync(command.UserId, cancellationToken).ConfigureAwait(false) is not { } stored)
+            {
+                return;
+            }
+
+            ProfilePatch patch;
+            try
+            {
+                patch = JsonPatchUserCommandHandler.PatchOf(mapper.Map<UserDto>(stored), command.Document);
+            }
+            catch (Exception exception) when (exception is InvalidPatchException or ConflictException)
+            {
+                return; // applied again inside the transaction, where this is reported
+            }
+
+            foreach (var edit in new[] { patch.Avatar, patch.Cover })
+            {
+                if (edit?.Upload is { } upload)
+                {
+                    await prepared.PrepareAsync(upload, edit.Kind, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        });
+    }
+}
