@@ -165,7 +165,7 @@ public sealed class S3MediaStorageTests(S3MediaStorageTests.SharedServer shared)
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After says when to try again");
         Assert.Equal(before, await app.ReadUserAsync(id));
         Assert.Empty(await app.OutboxAsync());
-        Assert.Equal((HttpStatusCode.ServiceUnavailable, "The image store cannot be reached."), await MediaCheckAsync(app));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "The image store is not available."), await MediaCheckAsync(app));
     }
 
     private S3Server Server => shared.Server ?? throw new InvalidOperationException("The S3 server did not start.");

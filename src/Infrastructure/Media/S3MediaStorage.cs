@@ -26,15 +26,15 @@ public sealed partial class S3MediaStorage : IMediaStorage, IDisposable
     public S3MediaStorage(IOptions<MediaOptions> options, ILogger<S3MediaStorage> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // MediaOptions.EnsureUsable has made sure of the bucket when the options were read.
         var s3 = options.Value.S3;
-        s3.EnsureUsable();
         _bucket = s3.Bucket!;
         _logger = logger;
         var config = new AmazonS3Config
         {
             ForcePathStyle = s3.ForcePathStyle ?? s3.ServiceUrl is not null,
             // Since 3.7.412 the SDK adds CRC checksums to every upload and checks them on downloads, which
-            // S3-compatible stores mostly do not support; only where the operation requires one (docs/adr/0021-s3-media.md).
+            // many S3-compatible stores do not support; only where the operation requires one (docs/adr/0021-s3-media.md).
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
         };
@@ -124,7 +124,7 @@ public sealed partial class S3MediaStorage : IMediaStorage, IDisposable
         }
         catch (Exception exception) when (IsStoreFailure(exception, cancellationToken))
         {
-            return "The image store cannot be reached.";
+            return "The image store is not available.";
         }
     }
 
