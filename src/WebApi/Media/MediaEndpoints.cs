@@ -35,7 +35,6 @@ public static class MediaEndpoints
 
         var headers = context.Response.Headers;
         headers[HeaderNames.CacheControl] = MediaOptions.CacheControl;
-        headers[HeaderNames.XContentTypeOptions] = "nosniff";
         // A name never changes content: it is the entity tag, and If-None-Match gets a 304.
         var tag = new EntityTagHeaderValue($"\"{Path.GetFileNameWithoutExtension(key)}\"");
         return Results.Stream(media.Content, media.ContentType, lastModified: media.LastModified, entityTag: tag);
