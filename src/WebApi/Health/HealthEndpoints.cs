@@ -13,8 +13,8 @@ namespace CleanUser.WebApi.Health;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the database is reachable, has every migration of
-/// its provider applied and takes writes, and the media folder is writable (or the S3 bucket is there) — 503 otherwise (docs/operations.md#health).
-/// No auth; they don't go through MediatR, so they add nothing to the request log.
+/// its provider applied and takes writes, and the media folder is writable (or the S3 bucket is there) — 503 otherwise
+/// (docs/operations.md#health). No auth; they don't go through MediatR, so they add nothing to the request log.
 /// </summary>
 public static class HealthEndpoints
 {
