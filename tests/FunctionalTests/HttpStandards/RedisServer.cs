@@ -9,7 +9,7 @@ namespace CleanUser.FunctionalTests.HttpStandards;
 /// A real Redis for the shared rate-limit store's tests: Debian's <c>redis-server</c>, started on a free loopback port
 /// with no persistence (<c>--save ''</c>) in a temporary folder, and stopped by its PID. Where <c>redis-server</c> is
 /// missing the tests are skipped, saying why — unless <c>CLEANUSER_TEST_REDIS</c> is set (as <c>.ci/run</c> does, after
-/// installing it): then they run, and fail when the server cannot start (docs/testing.md).
+/// installing it): then they run, and fail when the server cannot start (docs/testing.md#redis).
 /// </summary>
 public sealed class RedisServer : IDisposable
 {
