@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using CleanUser.Application.Common.Security;
+using CleanUser.Infrastructure.Observability;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -120,6 +121,7 @@ public sealed partial class RateLimits : IDisposable
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers.CacheControl = "no-store";
+        context.RequestServices.GetRequiredService<CleanUserMetrics>().RecordThrottled();
         return ProblemExceptionHandler.WriteAsync(context, ProblemBody.For(StatusCodes.Status429TooManyRequests, "throttled",
             "Request was throttled.", $"Request was throttled. Expected available in {seconds} seconds."));
     }
