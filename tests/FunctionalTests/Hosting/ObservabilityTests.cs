@@ -9,8 +9,11 @@ namespace CleanUser.FunctionalTests.Hosting;
 
 /// <summary>
 /// docs/operations.md#observability: <c>/metrics</c> with <c>Observability:Prometheus=true</c> (and only then), the
-/// service's own metrics in it, and a span per MediatR request with its outcome.
+/// service's own metrics in it, a span per MediatR request with its outcome, and OTLP export to a collector (a real
+/// HTTP listener standing in for one). OpenTelemetry listens to meters by name across the process, so these tests run
+/// alone (<see cref="RunsAlone"/>): no other test host's <c>CleanUser</c> meter adds to what they read.
 /// </summary>
+[Collection(nameof(RunsAlone))]
 public sealed class ObservabilityTests
 {
     [Fact]
@@ -94,6 +97,70 @@ public sealed class ObservabilityTests
         Assert.Contains(spans, s => s.Source.Name == "Microsoft.AspNetCore" && s.TraceId == refused && s.SpanId == refusedSpan.ParentSpanId);
     }
 
+    [Fact]
+    public async Task With_an_otlp_endpoint_the_spans_of_a_request_are_exported_to_it()
+    {
+        using var collector = new HttpListener();
+        var port = FreePort();
+        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
+        collector.Start();
+        var received = new ConcurrentDictionary<string, string>();
+        var receiving = ReceiveAsync(collector, received);
+        var app = TestApp.With(new TestAppOptions
+        {
+            Settings = new Dictionary<string, string>
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}",
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            },
+        });
+        var id = await app.CreateUserAsync();
+        using (var client = app.ClientFor(id))
+        {
+            await (await client.PatchJsonAsync(id, new { bio = "exported" })).ReadUserAsync();
+        }
+
+        app.Dispose(); // shutting down flushes the batch of spans
+
+        var traces = Assert.Contains("/v1/traces", (IDictionary<string, string>)received);
+        Assert.Contains("PatchUserCommand", traces, StringComparison.Ordinal);
+        Assert.Contains(CleanUserTelemetry.OutcomeTag, traces, StringComparison.Ordinal);
+        Assert.Contains("/v1/metrics", (IDictionary<string, string>)received);
+        collector.Stop();
+        await receiving;
+    }
+
+    /// <summary>Answers every OTLP export with <c>200</c>, keeping the bodies (protobuf, read as Latin-1 for their strings) by path.</summary>
+    private static async Task ReceiveAsync(HttpListener collector, ConcurrentDictionary<string, string> received)
+    {
+        while (collector.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await collector.GetContextAsync();
+            }
+            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            using var body = new StreamReader(context.Request.InputStream, System.Text.Encoding.Latin1);
+            var text = await body.ReadToEndAsync();
+            received.AddOrUpdate(context.Request.Url!.AbsolutePath, text, (_, earlier) => earlier + text);
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/x-protobuf";
+            context.Response.Close();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static readonly Dictionary<string, string> Prometheus = new() { ["Observability:Prometheus"] = "true" };
 
     /// <summary>A PATCH of the user's bio carrying a W3C <c>traceparent</c> of trace <paramref name="trace"/>.</summary>
@@ -124,3 +191,6 @@ public sealed class ObservabilityTests
             .Select(line => line[(line.StartsWith(name + "{", StringComparison.Ordinal) ? line.LastIndexOf('}') + 1 : name.Length)..]
                 .Trim().Split(' ')[0]);
 }
+
+[CollectionDefinition(nameof(RunsAlone), DisableParallelization = true)]
+public sealed class RunsAlone;
