@@ -1,6 +1,7 @@
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Infrastructure.Identity;
 using CleanUser.WebApi.Infrastructure;
+using CleanUser.WebApi.Observability;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CleanUser.WebApi;
@@ -26,6 +27,7 @@ public static class DependencyInjection
             o.AddServerHeader = false;
         });
         services.AddRateLimits();
+        services.AddObservability(configuration);
         services.AddHttpHygiene(configuration);
         services.AddOptions<Users.JsonPatchOptions>().BindConfiguration(Users.JsonPatchOptions.Section);
         services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.Section)
