@@ -31,6 +31,7 @@ internal sealed partial class MemoryTrimmer(IOptions<MemoryOptions> options, ILo
             return;
         }
 
+
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(settings.CheckSeconds));
         var threshold = settings.TrimAboveMiB * 1024L * 1024;
         var floor = 0L;
@@ -58,7 +59,10 @@ internal sealed partial class MemoryTrimmer(IOptions<MemoryOptions> options, ILo
         }
     }
 
-    /// <summary>glibc keeps freed blocks in its arenas; <c>malloc_trim</c> hands the free pages back. Absent elsewhere (musl).</summary>
+    /// <summary>
+    /// glibc keeps freed blocks in its arenas; <c>malloc_trim</c> hands the free pages back. By its soname: plain "libc"
+    /// finds no library (<c>libc.so</c> is a linker script, when it is there at all). Absent elsewhere (musl): skipped.
+    /// </summary>
     private static void TrimNativeHeap()
     {
         try
@@ -73,7 +77,7 @@ internal sealed partial class MemoryTrimmer(IOptions<MemoryOptions> options, ILo
         }
     }
 
-    [DllImport("libc", EntryPoint = "malloc_trim")]
+    [DllImport("libc.so.6", EntryPoint = "malloc_trim")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int MallocTrim(nuint pad);
 
