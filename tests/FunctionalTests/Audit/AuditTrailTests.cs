@@ -73,6 +73,24 @@ public sealed class AuditTrailTests(AuditTrailTests.App fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_put_and_a_json_patch_write_one_entry_each_as_http()
+    {
+        var id = await Host.CreateUserAsync();
+        var username = (await Host.ReadUserAsync(id)).Username;
+        using var client = Host.ClientFor(id);
+
+        using var put = await client.PutAsync(id, Api.Json(new { username, location = "Rome" }));
+        using var patch = await client.PatchAsync(id,
+            Api.Raw("""[{"op": "replace", "path": "/location", "value": "Milan"}]""", "application/json-patch+json"));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (put.StatusCode, patch.StatusCode));
+        var entries = await EntriesAsync(id);
+        Assert.Equal([[new FieldChange("location", "", "Rome")], [new FieldChange("location", "Rome", "Milan")]],
+            entries.OrderBy(e => e.Id).Select(e => e.Changes));
+        Assert.All(entries, e => Assert.Equal(($"user:{id}", "http"), (e.Actor, e.Channel)));
+    }
+
+    [Fact]
     public async Task History_shows_images_as_their_url_while_the_entry_keeps_the_storage_key()
     {
         var id = await Host.CreateUserAsync(new UserBuilder().WithFullProfile());
