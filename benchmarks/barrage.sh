@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Memory under a hostile barrage (docs/benchmarks.md#memory-under-a-hostile-barrage): builds Release, starts the
 # service as `dotnet run` does (Development, a data folder of its own, rate limits off), sends a seeded barrage of
-# hostile requests (benchmarks/barrage/barrage.py) and prints the serving process's RSS before, right after, and
-# every 10 s of a minute of idling, with the answers by status. Exit code 1 when any answer was a 5xx.
+# hostile requests (benchmarks/barrage/barrage.py) and prints the serving process's RSS before, during, right after,
+# and every 10 s of a minute of idling, with the answers by status. Exit code 1 when any answer was a 5xx (but 505).
 #
 #   benchmarks/barrage.sh                                   # COUNT=10000 CONCURRENCY=16 SEED=1 IDLE=60
 #   DOTNET_GCConserveMemory=5 benchmarks/barrage.sh         # a GC setting to try (DOTNET_ values are hexadecimal)

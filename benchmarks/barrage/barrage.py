@@ -2,8 +2,9 @@
 
 Used by benchmarks/barrage.sh (docs/benchmarks.md#memory-under-a-hostile-barrage); Python 3.11 standard library only.
 Every request goes to 127.0.0.1 over its own raw socket (so garbage, truncated bodies and oversized headers can be
-sent as they are), CONCURRENCY at a time. Prints the server's RSS before, right after, and every 10 s of IDLE
-seconds of idling, and the responses by status and by kind. Exit code 1 when any answer was a 5xx.
+sent as they are), CONCURRENCY at a time. Prints the server's RSS before, every 2 500 requests, right after, and
+every 10 s of IDLE seconds of idling, and the responses by status and by kind. Exit code 1 when any answer was a
+5xx other than 505 (Kestrel's answer to a garbage HTTP version).
 """
 import argparse
 import asyncio

@@ -60,7 +60,11 @@ public static class DependencyInjection
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<UsersOptions>>().Value.Policy());
 
         services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.Section))
-            .PostConfigure(o => o.Root = Path.GetFullPath(o.Root, contentRoot))
+            .PostConfigure(o =>
+            {
+                o.Root = Path.GetFullPath(o.Root, contentRoot);
+                o.EnsureUsable();
+            })
             .Validate(o => o is { MaxConcurrentProcessing: >= 1, MaxQueuedProcessing: >= 0 },
                 "Media:MaxConcurrentProcessing must be at least 1 and Media:MaxQueuedProcessing at least 0.");
         services.TryAddScoped<IMediaUrls, ConfiguredMediaUrls>();
@@ -69,7 +73,11 @@ public static class DependencyInjection
         services.AddSingleton<ImageMetrics>();
         services.AddSingleton<ImageProcessingSlots>();
         services.AddSingleton<IImageProcessor, SkiaImageProcessor>();
-        services.AddSingleton<IMediaStorage, LocalDiskMediaStorage>();
+        // docs/images.md#storage: Media:Provider picks the store when it is first needed, as the database provider is.
+        services.AddSingleton<IMediaStorage>(provider =>
+            provider.GetRequiredService<IOptions<MediaOptions>>().Value.Provider is MediaProvider.S3
+                ? ActivatorUtilities.CreateInstance<S3MediaStorage>(provider)
+                : ActivatorUtilities.CreateInstance<LocalDiskMediaStorage>(provider));
 
         // The outbox: rows written with every save (OutboxInterceptor), delivered by a hosted dispatcher (docs/adr/0005-outbox.md).
         // The dispatcher is always registered and reads Outbox:Enabled when it starts, so tests and hosts can

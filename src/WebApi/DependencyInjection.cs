@@ -28,6 +28,9 @@ public static class DependencyInjection
         services.AddRateLimits();
         services.AddHttpHygiene(configuration);
         services.AddOptions<Users.JsonPatchOptions>().BindConfiguration(Users.JsonPatchOptions.Section);
+        services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.Section)
+            .Validate(o => o is { TrimAboveMiB: >= 0, CheckSeconds: >= 1 }, "Memory:TrimAboveMiB must be 0 or more and Memory:CheckSeconds 1 or more.").ValidateOnStart();
+        services.AddHostedService<MemoryTrimmer>();
 
         // docs/api.md#configuration: a random key of the data folder in Development, a clear start-up error anywhere else.
         services.PostConfigure<AuthOptions>(o => o.EnsureUsable(environment.IsDevelopment(), environment.ContentRootPath));

@@ -31,13 +31,14 @@ if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
 var app = builder.Build();
 
 // Stop here, before anything listens, when Auth:SigningKey is missing outside Development, the username policy or the
-// audit retention has a negative number of days, or the database settings cannot work (an unknown Database:Provider, PostgreSQL without a
-// connection string). To serve, also the HTTP settings: rate limits, the request timeout, and — outside Development —
-// a trusted base for image URLs.
+// audit retention has a negative number of days, the database settings cannot work (an unknown Database:Provider,
+// PostgreSQL without a connection string), or the media store's (S3 without a bucket or a public base URL). To serve,
+// also the HTTP settings: rate limits, the request timeout, and — outside Development — a trusted base for image URLs.
 try
 {
     _ = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
     _ = app.Services.GetRequiredService<CleanUser.Domain.Users.UsernamePolicy>();
+    _ = app.Services.GetRequiredService<IOptions<CleanUser.Infrastructure.Media.MediaOptions>>().Value;
     _ = app.Services.GetRequiredService<IOptions<AuditOptions>>().Value;
     DatabaseConfiguration.Validate(app.Configuration, app.Environment.ContentRootPath);
     if (!OperatorCommands.IsVerb(args))

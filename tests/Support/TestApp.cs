@@ -167,6 +167,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("RateLimiting:WritesPerMinute", "0");
         builder.UseSetting("RateLimiting:AnonymousPerMinute", "0");
         builder.UseSetting("RateLimiting:FailedAuthenticationsPerMinute", "0");
+        // Many hosts share one test process; each would run full collections of the whole process's heap.
+        builder.UseSetting("Memory:TrimAboveMiB", "0");
         if (_options.RealSocket)
         {
             builder.UseSetting("urls", "http://127.0.0.1:0");

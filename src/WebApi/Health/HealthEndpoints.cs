@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CleanUser.Application.Common.Interfaces;
 using CleanUser.Infrastructure.Media;
 using CleanUser.Infrastructure.Persistence;
 using CleanUser.Infrastructure.Persistence.Providers;
@@ -12,22 +13,27 @@ namespace CleanUser.WebApi.Health;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the database is reachable, has every migration of
-/// its provider applied and takes writes, and the media folder is writable — 503 otherwise (docs/operations.md#health).
-/// No auth; they don't go through MediatR, so they add nothing to the request log.
+/// its provider applied and takes writes, and the media folder is writable (or the S3 bucket is there) — 503 otherwise
+/// (docs/operations.md#health). No auth; they don't go through MediatR, so they add nothing to the request log.
 /// </summary>
 public static class HealthEndpoints
 {
     private const string Ready = "ready";
 
-    private static readonly TimeSpan DatabaseCheckTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
 
     public static IServiceCollection AddReadinessChecks(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            // Bounded: on PostgreSQL the execution strategy retries a connection that fails, and a probe must not
-            // wait for all of that to learn the database is not there.
-            .AddCheck<DatabaseReadyCheck>("database", tags: [Ready], timeout: DatabaseCheckTimeout)
-            .AddCheck<MediaStorageWritableCheck>("media_storage", tags: [Ready]);
+            // Bounded: on PostgreSQL the execution strategy retries a connection that fails, as the S3 client does, and a
+            // probe must not wait for all of that to learn the database or the store is not there.
+            .AddCheck<DatabaseReadyCheck>("database", tags: [Ready], timeout: CheckTimeout)
+            // The store Media:Provider chose: the local folder takes a write, the S3 bucket is there.
+            .Add(new HealthCheckRegistration("media_storage",
+                provider => provider.GetRequiredService<IMediaStorage>() is S3MediaStorage s3
+                    ? new S3BucketReadyCheck(s3)
+                    : ActivatorUtilities.CreateInstance<MediaStorageWritableCheck>(provider),
+                failureStatus: null, tags: [Ready], timeout: CheckTimeout));
         return services;
     }
 
@@ -122,4 +128,13 @@ public sealed class MediaStorageWritableCheck(IOptions<MediaOptions> options) : 
             // Nothing more can be done here about a folder that refuses even a removal.
         }
     }
+}
+
+/// <summary>A HEAD of the bucket: it is there and the credentials may use it. Nothing is written, so nothing stays behind.</summary>
+public sealed class S3BucketReadyCheck(S3MediaStorage storage) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await storage.WhyNotReadyAsync(cancellationToken).ConfigureAwait(false) is { } problem
+            ? HealthCheckResult.Unhealthy(problem)
+            : HealthCheckResult.Healthy("The bucket is there.");
 }

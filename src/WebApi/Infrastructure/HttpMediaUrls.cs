@@ -19,7 +19,7 @@ public sealed class HttpMediaUrls(IHttpContextAccessor accessor, IOptions<MediaO
         var request = accessor.HttpContext?.Request;
         var baseUrl = configured?.ToString()
                       ?? (request is null ? string.Empty : $"{request.Scheme}://{request.Host}{request.PathBase}");
-        return ConfiguredMediaUrls.Build(baseUrl, key);
+        return ConfiguredMediaUrls.Build(options.Value, baseUrl, key);
     }
 
     /// <summary>Refuses to serve outside Development with neither <c>Media:PublicBaseUrl</c> nor a list of <c>AllowedHosts</c>.</summary>

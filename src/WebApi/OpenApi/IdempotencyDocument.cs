@@ -45,8 +45,8 @@ internal static class IdempotencyDocument
             }
 
             // Refused before a key is claimed, so never stored: 401 (no caller), 413 (the body is read first), 422 (the key),
-            // 429 (the rate limit comes first).
-            if (status is not ("401" or "413" or "422" or "429"))
+            // 429 (the rate limit comes first); and a 503, like any server error, is not stored.
+            if (status is not ("401" or "413" or "422" or "429" or "503"))
             {
                 described.Headers ??= new Dictionary<string, IOpenApiHeader>();
                 described.Headers[IdempotencyFilter.ReplayedHeader] = new OpenApiHeaderReference(IdempotencyFilter.ReplayedHeader, document);

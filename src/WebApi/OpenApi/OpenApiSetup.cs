@@ -121,12 +121,17 @@ public static class OpenApiSetup
             parameter.Description = "The user's id, a positive 64-bit integer; anything else is 404.";
         }
 
-        foreach (var (status, response) in operation.Responses?.Where(r => r.Key is "200" or "429") ?? [])
+        foreach (var (status, response) in operation.Responses?.Where(r => r.Key is "200" or "429" or "503") ?? [])
         {
             if (response is OpenApiResponse described)
             {
                 described.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                foreach (var (name, _, _) in RateLimitHeaders.Where(h => status == "429" || h.Name != RetryAfter))
+                foreach (var (name, _, _) in RateLimitHeaders.Where(h => status switch
+                         {
+                             "429" => true,
+                             "503" => h.Name == RetryAfter,
+                             _ => h.Name != RetryAfter,
+                         }))
                 {
                     described.Headers[name] = new OpenApiHeaderReference(name, context.Document);
                 }
@@ -164,7 +169,11 @@ public static class OpenApiSetup
                 pointer.Description = "A JSON Pointer to a writable field: " + string.Join(", ", ProfileFields.All.Select(f => "/" + f.Name)) + ".";
             }
 
-            content[PatchBodyReader.JsonPatch] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = operationSchema } };
+            content[PatchBodyReader.JsonPatch] = new()
+            {
+                // docs/json-patch.md#limits: the default; a longer document is refused before any operation runs.
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = operationSchema, MaxItems = new JsonPatchOptions().MaxOperations },
+            };
         }
 
         operation.RequestBody = new OpenApiRequestBody
@@ -222,6 +231,9 @@ public static class OpenApiSetup
         {
             builder.Produces<ProblemBody>(status, ProblemBody.ContentType);
         }
+
+        // Any request may find the database or the media store unavailable (docs/api.md#errors): 503 with Retry-After.
+        builder.Produces<ProblemBody>(StatusCodes.Status503ServiceUnavailable, ProblemBody.ContentType);
 
         return builder;
     }

@@ -89,6 +89,15 @@ public static class PatchBodyReader
 
     private static async Task<byte[]> ReadAllAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        // A declared length (Kestrel holds the body to it, within the cap) is read into one array of that size: no
+        // doubling copies of a large body left for the collector (docs/operations.md#memory).
+        if (request.ContentLength is { } length and <= DependencyInjection.MaxRequestBodyBytes)
+        {
+            var body = new byte[length];
+            await request.Body.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
+            return body;
+        }
+
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
         return buffer.ToArray();

@@ -1,8 +1,8 @@
 namespace CleanUser.FunctionalTests.Hosting;
 
 /// <summary>
-/// The HTTP settings are checked before the service listens: the real process (in Production) stops with exit code 1
-/// and one line naming the key (docs/security.md#http-hygiene, docs/api.md#rate-limits).
+/// The HTTP and media store settings are checked before the service listens: the real process (in Production) stops with
+/// exit code 1 and one line naming the key (docs/security.md#http-hygiene, docs/api.md#rate-limits, docs/images.md#s3).
 /// </summary>
 public sealed class HttpStartupTests : IDisposable
 {
@@ -33,6 +33,22 @@ public sealed class HttpStartupTests : IDisposable
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith(expected, Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Disk", null, null, null, "CleanUser cannot start: Failed to convert configuration value 'Disk' at 'Media:Provider'")]
+    [InlineData("S3", null, "http://127.0.0.1:9000/media/", null, "CleanUser cannot start: Media:S3:Bucket is required")]
+    [InlineData("S3", "media", null, null, "CleanUser cannot start: Media:PublicBaseUrl is required with Media:Provider=S3")]
+    [InlineData("S3", "media", "http://127.0.0.1:9000/media/", "AKIA-only", "CleanUser cannot start: Media:S3:AccessKey and Media:S3:SecretKey go together")]
+    public async Task An_unusable_media_store_setting_stops_the_service(string provider, string? bucket, string? publicBaseUrl,
+        string? accessKey, string expected)
+    {
+        var run = await _process.RunAsync(Settings(("Media__Provider", provider), ("Media__S3__Bucket", bucket),
+            ("Media__PublicBaseUrl", publicBaseUrl), ("Media__S3__AccessKey", accessKey)), "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith(expected, Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+        Assert.DoesNotContain("listening", run.Output, StringComparison.Ordinal);
     }
 
     /// <summary>A SQLite database and a media folder in the process's folder, plus <paramref name="settings"/>.</summary>

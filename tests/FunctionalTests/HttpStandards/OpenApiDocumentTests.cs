@@ -47,8 +47,9 @@ public partial class OpenApiDocumentTests(TestApp app) : IClassFixture<TestApp>
             ["application/json", "application/json-patch+json", "application/merge-patch+json", "application/x-www-form-urlencoded", "multipart/form-data"],
             contentTypes.Order(StringComparer.Ordinal));
         var statuses = patch.GetProperty("responses").EnumerateObject().Select(p => p.Name).ToList();
-        Assert.Equal(["200", "400", "401", "403", "404", "409", "412", "413", "415", "422", "429"], statuses);
+        Assert.Equal(["200", "400", "401", "403", "404", "409", "412", "413", "415", "422", "429", "503"], statuses);
         Assert.True(patch.GetProperty("responses").GetProperty("429").GetProperty("headers").TryGetProperty("Retry-After", out _));
+        Assert.True(patch.GetProperty("responses").GetProperty("503").GetProperty("headers").TryGetProperty("Retry-After", out _));
         Assert.Equal("Bearer", patch.GetProperty("security")[0].EnumerateObject().Single().Name);
         var scheme = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
         Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
@@ -68,8 +69,9 @@ public partial class OpenApiDocumentTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal("date", json.GetProperty("date_of_birth").GetProperty("format").GetString());
         var multipart = body.GetProperty("multipart/form-data").GetProperty("schema").GetProperty("properties");
         Assert.Equal("binary", multipart.GetProperty("avatar").GetProperty("format").GetString());
-        Assert.Equal(JsonValueKind.Array.ToString().ToLowerInvariant(),
-            body.GetProperty("application/json-patch+json").GetProperty("schema").GetProperty("type").GetString());
+        var jsonPatch = body.GetProperty("application/json-patch+json").GetProperty("schema");
+        Assert.Equal(JsonValueKind.Array.ToString().ToLowerInvariant(), jsonPatch.GetProperty("type").GetString());
+        Assert.Equal(100, jsonPatch.GetProperty("maxItems").GetInt32()); // JsonPatch:MaxOperations
 
         var user = root.GetProperty("components").GetProperty("schemas").GetProperty("UserDto").GetProperty("properties");
         Assert.Equal(

@@ -44,9 +44,17 @@ public sealed class RequestSizeLimitTests : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Patch, Api.UserUri(id)) { Content = form };
         request.Headers.TransferEncodingChunked = true;
 
-        var response = await client.SendAsync(request);
+        try
+        {
+            var response = await client.SendAsync(request);
+            await response.AssertErrorAsync(HttpStatusCode.RequestEntityTooLarge, "request_too_large");
+        }
+        catch (HttpRequestException exception) when (exception.InnerException is IOException)
+        {
+            // The server answers 413 and closes the connection while the body is still arriving (RFC 9112 §9.6); a
+            // client still writing may see the reset before it reads the answer. Either way nothing may have changed.
+        }
 
-        await response.AssertErrorAsync(HttpStatusCode.RequestEntityTooLarge, "request_too_large");
         Assert.Equal(before, await _app.ReadUserAsync(id));
     }
 

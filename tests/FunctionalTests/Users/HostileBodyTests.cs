@@ -58,6 +58,7 @@ public class HostileBodyTests(TestApp app) : IClassFixture<TestApp>
         { "form, escaped invalid UTF-8", "location=Roma&real_name=%C3%28"u8.ToArray() },
         { "form, raw invalid UTF-8", [.. "bio="u8.ToArray(), 0xFF, 0xFE] },
         { "form, invalid UTF-8 in an ignored key", "nope=%FF&bio=x"u8.ToArray() },
+        { "form, UTF-7 (a charset the runtime refuses)", "bio=hello"u8.ToArray() },
         { "multipart, lone surrogate", [0xED, 0xA0, 0x80] },
         { "multipart, invalid UTF-8", [0x41, 0xC3, 0x28] },
         { "multipart, UTF-16 lone surrogate", [0x00, 0xD8, 0x41, 0x00] },
@@ -74,7 +75,7 @@ public class HostileBodyTests(TestApp app) : IClassFixture<TestApp>
         HttpContent body;
         if (kind.StartsWith("form", StringComparison.Ordinal))
         {
-            body = Api.Bytes(text, "application/x-www-form-urlencoded");
+            body = Api.Bytes(text, "application/x-www-form-urlencoded" + (kind.Contains("UTF-7", StringComparison.Ordinal) ? "; charset=utf-7" : ""));
         }
         else
         {
