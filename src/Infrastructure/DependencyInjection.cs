@@ -71,6 +71,7 @@ public static class DependencyInjection
         // Hosts add metrics already; a plain container (an internal module, a test) gets them here. Idempotent.
         services.AddMetrics();
         services.AddSingleton<ImageMetrics>();
+        services.AddSingleton<Observability.CleanUserMetrics>();
         services.AddSingleton<ImageProcessingSlots>();
         services.AddSingleton<IImageProcessor, SkiaImageProcessor>();
         // docs/images.md#storage: Media:Provider picks the store when it is first needed, as the database provider is.

@@ -1,6 +1,7 @@
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Infrastructure.Identity;
 using CleanUser.WebApi.Infrastructure;
+using CleanUser.WebApi.Observability;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CleanUser.WebApi;
@@ -26,11 +27,13 @@ public static class DependencyInjection
             o.AddServerHeader = false;
         });
         services.AddRateLimits();
+        services.AddObservability(configuration);
         services.AddHttpHygiene(configuration);
         services.AddOptions<Users.JsonPatchOptions>().BindConfiguration(Users.JsonPatchOptions.Section);
         services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.Section)
             .Validate(o => o is { TrimAboveMiB: >= 0, CheckSeconds: >= 1 }, "Memory:TrimAboveMiB must be 0 or more and Memory:CheckSeconds 1 or more.").ValidateOnStart();
         services.AddHostedService<MemoryTrimmer>();
+        services.AddSingleton<Users.LargeBodySlots>();
 
         // docs/api.md#configuration: a random key of the data folder in Development, a clear start-up error anywhere else.
         services.PostConfigure<AuthOptions>(o => o.EnsureUsable(environment.IsDevelopment(), environment.ContentRootPath));

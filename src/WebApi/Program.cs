@@ -10,6 +10,7 @@ using CleanUser.WebApi.Health;
 using CleanUser.WebApi.OpenApi;
 using CleanUser.WebApi.Infrastructure;
 using CleanUser.WebApi.Media;
+using CleanUser.WebApi.Observability;
 using CleanUser.WebApi.Users;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -81,6 +82,7 @@ app.MapUserEndpoints();
 app.MapHealthEndpoints();
 app.MapApiDocument();
 app.MapMediaEndpoints();
+app.MapMetrics();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

@@ -8,12 +8,21 @@ namespace CleanUser.WebApi.Infrastructure;
 /// Gives memory back to the machine once a burst is over (docs/operations.md#memory, docs/adr/0022-memory.md). The
 /// garbage collector returns freed pages only while it collects, and collects only while the process allocates: after
 /// a burst of large bodies and images an idle service would keep a gigabyte it no longer uses. Every
-/// <see cref="MemoryOptions.CheckSeconds"/> this looks at what the collector holds; above
-/// <see cref="MemoryOptions.TrimAboveMiB"/> it runs one aggressive, compacting collection (large objects included),
-/// which releases what is free, and asks the C allocator to release the pages SkiaSharp's decoders freed.
+/// <see cref="MemoryOptions.CheckSeconds"/> this looks at the process's resident memory; above
+/// <see cref="MemoryOptions.TrimAboveMiB"/>, and grown since the last trim, it runs one aggressive, compacting
+/// collection (large objects included), which releases what is free, and asks the C allocator to release the pages
+/// SkiaSharp's decoders and SQLite freed.
 /// </summary>
 internal sealed partial class MemoryTrimmer(IOptions<MemoryOptions> options, ILogger<MemoryTrimmer> logger) : BackgroundService
 {
+    /// <summary>
+    /// Above the threshold, a process is trimmed again once it has grown by this since the last trim, or after
+    /// <see cref="RetrimAfter"/> (what a burst's last requests freed); not at every check when its floor is simply high.
+    /// </summary>
+    private const long GrowthBeforeNextTrim = 16 * 1024 * 1024;
+
+    private static readonly TimeSpan RetrimAfter = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -23,10 +32,15 @@ internal sealed partial class MemoryTrimmer(IOptions<MemoryOptions> options, ILo
         }
 
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(settings.CheckSeconds));
+        var threshold = settings.TrimAboveMiB * 1024L * 1024;
+        var floor = 0L;
+        var lastTrim = DateTime.MinValue;
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            var committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
-            if (committed <= settings.TrimAboveMiB * 1024L * 1024)
+            // Resident memory, not the collector's alone: most of what a burst leaves behind is native (decoders, the C heap).
+            var resident = Environment.WorkingSet;
+            floor = Math.Min(floor, resident);
+            if (resident <= threshold || (resident <= floor + GrowthBeforeNextTrim && DateTime.UtcNow - lastTrim < RetrimAfter))
             {
                 continue;
             }
@@ -38,7 +52,9 @@ internal sealed partial class MemoryTrimmer(IOptions<MemoryOptions> options, ILo
                 TrimNativeHeap();
             }
 
-            Log.Trimmed(logger, committed / (1024 * 1024), GC.GetGCMemoryInfo().TotalCommittedBytes / (1024 * 1024));
+            floor = Environment.WorkingSet;
+            lastTrim = DateTime.UtcNow;
+            Log.Trimmed(logger, resident / (1024 * 1024), floor / (1024 * 1024));
         }
     }
 
@@ -63,7 +79,7 @@ internal sealed partial class MemoryTrimmer(IOptions<MemoryOptions> options, ILo
 
     private static partial class Log
     {
-        [LoggerMessage(LogLevel.Debug, "Memory trimmed: the collector held {BeforeMiB} MiB, now {AfterMiB} MiB")]
+        [LoggerMessage(LogLevel.Debug, "Memory trimmed: {BeforeMiB} MiB resident, now {AfterMiB} MiB")]
         public static partial void Trimmed(ILogger logger, long beforeMiB, long afterMiB);
     }
 }
@@ -73,8 +89,8 @@ public sealed class MemoryOptions
 {
     public const string Section = "Memory";
 
-    /// <summary>Trim when the collector holds more than this; 0 turns trimming off.</summary>
-    public int TrimAboveMiB { get; set; } = 128;
+    /// <summary>Trim when the process's resident memory is above this; 0 turns trimming off.</summary>
+    public int TrimAboveMiB { get; set; } = 192;
 
     public int CheckSeconds { get; set; } = 5;
 }

@@ -3,18 +3,22 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using CleanUser.Application.Common.Security;
+using CleanUser.Infrastructure.Observability;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using RedisRateLimiting;
+using StackExchange.Redis;
 
 namespace CleanUser.WebApi.Infrastructure;
 
 /// <summary>
 /// docs/api.md#rate-limits. Each limit is declared here once — its name, its size and refill, which requests it counts
-/// and what it partitions them by — as a token bucket; the store (<c>RateLimiting:Store</c>: in memory, per instance)
-/// only turns a declared bucket into a limiter. The system principal never comes through HTTP, so it is never counted.
+/// and what it partitions them by — as a token bucket; the store (<c>RateLimiting:Store</c>: in memory, per instance,
+/// or in Redis, shared by every instance) only turns a declared bucket into a limiter. The system principal never comes
+/// through HTTP, so it is never counted.
 /// </summary>
-public sealed class RateLimits : IDisposable
+public sealed partial class RateLimits : IDisposable
 {
     public const string PolicyHeader = "RateLimit-Policy";
     public const string StateHeader = "RateLimit";
@@ -22,16 +26,26 @@ public sealed class RateLimits : IDisposable
     private readonly Limit? _writes;
     private readonly Limit? _anonymous;
     private readonly Limit? _failedAuthentications;
+    private readonly ConnectionMultiplexer? _redis;
     private readonly PartitionedRateLimiter<Bucket> _buckets;
 
-    public RateLimits(IOptions<RateLimitingOptions> options)
+    public RateLimits(IOptions<RateLimitingOptions> options, ILogger<RateLimits> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value;
         _writes = Limit.Of("writes", settings.WriteBurst, settings.WritesPerMinute);
         _anonymous = Limit.Of("anonymous", settings.AnonymousPerMinute, settings.AnonymousPerMinute);
         _failedAuthentications = Limit.Of("failed-auth", settings.FailedAuthenticationsPerMinute, settings.FailedAuthenticationsPerMinute);
-        _buckets = MemoryStore();
+        if (settings.UsesRedis)
+        {
+            _redis = ConnectRedis(settings.RedisConnection!);
+            _buckets = new FailOpen(RedisStore(_redis), logger);
+        }
+        else
+        {
+            _buckets = MemoryStore();
+        }
+
         Requests = _buckets.WithTranslatedKey<HttpContext>(context => RequestBucket(context) ?? default, leaveOpen: true);
     }
 
@@ -46,14 +60,17 @@ public sealed class RateLimits : IDisposable
     /// bucket; <c>null</c> when it may now. Checked before the credentials are, so a guess that would be right is
     /// refused too.
     /// </summary>
-    public TimeSpan? AuthenticationBlockedFor(HttpContext context) =>
-        FailedAuthenticationBucket(context) is { Limit: { } limit } bucket && Remaining(bucket) < 1 ? limit.RefillInterval : null;
+    public async ValueTask<TimeSpan?> AuthenticationBlockedForAsync(HttpContext context) =>
+        FailedAuthenticationBucket(context) is { Limit: { } limit } bucket && await RemainingAsync(bucket).ConfigureAwait(false) < 1
+            ? limit.RefillInterval
+            : null;
 
-    public void CountFailedAuthentication(HttpContext context)
+    public async ValueTask CountFailedAuthenticationAsync(HttpContext context)
     {
         if (FailedAuthenticationBucket(context) is { } bucket)
         {
-            _buckets.AttemptAcquire(bucket).Dispose();
+            // Never queued (QueueLimit 0): answered at once, like the memory store's AttemptAcquire, by either store.
+            (await _buckets.AcquireAsync(bucket).ConfigureAwait(false)).Dispose();
         }
     }
 
@@ -62,12 +79,16 @@ public sealed class RateLimits : IDisposable
     /// request with the fewest requests left. <c>q</c> is the bucket's size, <c>w</c> the minute its refill rate is
     /// counted in, <c>r</c> what is left, <c>t</c> the seconds until the bucket is full again.
     /// </summary>
-    public void AddFields(HttpContext context)
+    public async Task AddFieldsAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var (limit, remaining) = new[] { RequestBucket(context), FailedAuthenticationBucket(context) }
-            .OfType<Bucket>()
-            .Select(bucket => (bucket.Limit, Remaining: Remaining(bucket)))
+        var candidates = new List<(Limit? Limit, long Remaining)>(2);
+        foreach (var bucket in new[] { RequestBucket(context), FailedAuthenticationBucket(context) }.OfType<Bucket>())
+        {
+            candidates.Add((bucket.Limit, await RemainingAsync(bucket).ConfigureAwait(false)));
+        }
+
+        var (limit, remaining) = candidates
             .OrderBy(candidate => candidate.Remaining) // stable: on a tie, the request's own limit
             .FirstOrDefault();
         if (limit is null)
@@ -81,6 +102,18 @@ public sealed class RateLimits : IDisposable
         headers[StateHeader] = string.Create(CultureInfo.InvariantCulture, $"\"{limit.Name}\";r={remaining};t={untilFull}");
     }
 
+    /// <summary>
+    /// How long a refused client should wait, from the refusal (<paramref name="lease"/>) of either store: the memory
+    /// store gives a <see cref="TimeSpan"/>, the Redis store whole seconds.
+    /// </summary>
+    public static TimeSpan RetryAfter(RateLimitLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait
+            : lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var seconds) ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromSeconds(1);
+    }
+
     /// <summary>The 429 of docs/api.md#rate-limits: <c>Retry-After</c> and the <c>throttled</c> problem body.</summary>
     public static Task RefuseAsync(HttpContext context, TimeSpan retryAfter)
     {
@@ -88,6 +121,7 @@ public sealed class RateLimits : IDisposable
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers.CacheControl = "no-store";
+        context.RequestServices.GetRequiredService<CleanUserMetrics>().RecordThrottled();
         return ProblemExceptionHandler.WriteAsync(context, ProblemBody.For(StatusCodes.Status429TooManyRequests, "throttled",
             "Request was throttled.", $"Request was throttled. Expected available in {seconds} seconds."));
     }
@@ -121,6 +155,7 @@ public sealed class RateLimits : IDisposable
     {
         Requests.Dispose();
         _buckets.Dispose();
+        _redis?.Dispose();
     }
 
     private static bool HasCredentials(HttpContext context) => !StringValues.IsNullOrEmpty(context.Request.Headers.Authorization);
@@ -141,7 +176,20 @@ public sealed class RateLimits : IDisposable
     private Bucket? FailedAuthenticationBucket(HttpContext context) =>
         _failedAuthentications is not null && HasCredentials(context) ? new Bucket(_failedAuthentications, ClientNetwork(context)) : null;
 
-    private long Remaining(Bucket bucket) => _buckets.GetStatistics(bucket)?.CurrentAvailablePermits ?? bucket.Limit!.Size;
+    /// <summary>
+    /// What is left in <paramref name="bucket"/>: the memory store's statistics, or (Redis, which keeps no statistics)
+    /// the count a request for no token returns; a full bucket when the store cannot say.
+    /// </summary>
+    private async ValueTask<long> RemainingAsync(Bucket bucket)
+    {
+        if (_redis is null)
+        {
+            return _buckets.GetStatistics(bucket)?.CurrentAvailablePermits ?? bucket.Limit!.Size;
+        }
+
+        using var peek = await _buckets.AcquireAsync(bucket, permitCount: 0).ConfigureAwait(false);
+        return peek.TryGetMetadata(RateLimitMetadataName.Remaining, out var remaining) ? remaining : bucket.Limit!.Size;
+    }
 
     /// <summary>
     /// The in-memory store: one token bucket per (limit, partition), refilled continuously by the partitioned limiter's
@@ -158,6 +206,87 @@ public sealed class RateLimits : IDisposable
                 AutoReplenishment = false,
             })
             : RateLimitPartition.GetNoLimiter(bucket));
+
+    /// <summary>
+    /// The Redis store (RedisRateLimiting): the same token bucket, kept in Redis under the limit's name and partition,
+    /// so every instance draws on one bucket per user or network. Redis refills it by whole tokens when asked.
+    /// </summary>
+    private static PartitionedRateLimiter<Bucket> RedisStore(ConnectionMultiplexer redis) =>
+        PartitionedRateLimiter.Create<Bucket, string>(bucket => bucket.Limit is { } limit
+            ? RedisRateLimitPartition.GetTokenBucketRateLimiter($"cleanuser:{limit.Name}:{bucket.Key}", _ => new RedisTokenBucketRateLimiterOptions
+            {
+                ConnectionMultiplexerFactory = () => redis,
+                TokenLimit = limit.Size,
+                TokensPerPeriod = 1,
+                ReplenishmentPeriod = limit.RefillInterval,
+            })
+            : RateLimitPartition.GetNoLimiter(string.Empty));
+
+    /// <summary>
+    /// Connects in the background (the service starts, and fails open, while Redis is down) and fails a command at
+    /// once while disconnected, instead of queueing it until a timeout (docs/adr/0023-redis-rate-limits.md).
+    /// </summary>
+    private static ConnectionMultiplexer ConnectRedis(string connectionString)
+    {
+        var configuration = ConfigurationOptions.Parse(connectionString);
+        configuration.AbortOnConnectFail = false;
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        return ConnectionMultiplexer.Connect(configuration);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "The Redis rate-limit store did not answer; the request is let through unlimited (docs/security.md#rate-limits)")]
+    private static partial void RedisUnavailable(ILogger logger, Exception exception);
+
+    /// <summary>
+    /// The Redis store, failing open: when Redis cannot be reached or does not answer in time, a request is let
+    /// through (and a warning logged) rather than refused — the limits protect the write path, they are not worth an
+    /// outage of it (docs/adr/0023-redis-rate-limits.md).
+    /// </summary>
+    private sealed class FailOpen(PartitionedRateLimiter<Bucket> store, ILogger logger) : PartitionedRateLimiter<Bucket>
+    {
+        public override RateLimiterStatistics? GetStatistics(Bucket resource) => null;
+
+        protected override RateLimitLease AttemptAcquireCore(Bucket resource, int permitCount) => store.AttemptAcquire(resource, permitCount);
+
+        protected override async ValueTask<RateLimitLease> AcquireAsyncCore(Bucket resource, int permitCount, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await store.AcquireAsync(resource, permitCount, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
+            {
+                RedisUnavailable(logger, exception);
+                return LetThrough.Instance;
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                store.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>The lease of a request let through without a count.</summary>
+    private sealed class LetThrough : RateLimitLease
+    {
+        public static readonly LetThrough Instance = new();
+
+        public override bool IsAcquired => true;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+    }
 
     /// <summary>One declared limit: a bucket of <paramref name="Size"/> tokens, refilled at <paramref name="PerMinute"/> a minute.</summary>
     private sealed record Limit(string Name, int Size, int PerMinute)
@@ -177,15 +306,18 @@ public static class RateLimitSetup
     public static IServiceCollection AddRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section)
-            .PostConfigure(o => o.EnsureUsable());
+            .PostConfigure<IConfiguration>((o, configuration) =>
+            {
+                o.RedisConnection = configuration.GetConnectionString(RateLimitingOptions.RedisConnectionName);
+                o.EnsureUsable();
+            });
         services.AddSingleton<RateLimits>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<RateLimits>((options, limits) =>
         {
             options.GlobalLimiter = limits.Requests;
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.OnRejected = (rejected, _) => new ValueTask(RateLimits.RefuseAsync(rejected.HttpContext,
-                rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1)));
+            options.OnRejected = (rejected, _) => new ValueTask(RateLimits.RefuseAsync(rejected.HttpContext, RateLimits.RetryAfter(rejected.Lease)));
         });
         return services;
     }
@@ -200,11 +332,7 @@ public static class RateLimitSetup
         var limits = api.ApplicationServices.GetRequiredService<RateLimits>();
         return api.Use((context, next) =>
         {
-            context.Response.OnStarting(() =>
-            {
-                limits.AddFields(context);
-                return Task.CompletedTask;
-            });
+            context.Response.OnStarting(() => limits.AddFieldsAsync(context));
             return next(context);
         });
     }
@@ -219,7 +347,7 @@ public static class RateLimitSetup
         var limits = api.ApplicationServices.GetRequiredService<RateLimits>();
         return api.Use(async (context, next) =>
         {
-            if (limits.AuthenticationBlockedFor(context) is { } retryAfter)
+            if (await limits.AuthenticationBlockedForAsync(context).ConfigureAwait(false) is { } retryAfter)
             {
                 await RateLimits.RefuseAsync(context, retryAfter).ConfigureAwait(false);
                 return;
@@ -231,7 +359,7 @@ public static class RateLimitSetup
             }
             catch (RequestRejectedException rejected) when (rejected.Problem.Status == StatusCodes.Status401Unauthorized)
             {
-                limits.CountFailedAuthentication(context);
+                await limits.CountFailedAuthenticationAsync(context).ConfigureAwait(false);
                 throw;
             }
         });

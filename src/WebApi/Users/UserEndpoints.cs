@@ -63,6 +63,8 @@ public static class UserEndpoints
         // Don't read the body of a request that will be refused anyway (DRF checks credentials first).
         currentUser.Caller.EnsureAuthenticated();
 
+        using var slot = await context.RequestServices.GetRequiredService<LargeBodySlots>()
+            .EnterIfLargeAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         var command = await PatchBodyReader.ReadAsync(context.Request, userId, isFullUpdate,
             ExpectedVersions(context.Request, userId), context.RequestAborted).ConfigureAwait(false);
         var user = await mediator.Send(command, context.RequestAborted).ConfigureAwait(false);

@@ -23,8 +23,8 @@ public sealed class HttpStartupTests : IDisposable
     }
 
     [Theory]
-    [InlineData("RateLimiting__Store", "Redis", "CleanUser cannot start: RateLimiting:Store \"Redis\" is not available yet")]
-    [InlineData("RateLimiting__Store", "Disk", "CleanUser cannot start: RateLimiting:Store must be \"Memory\"")]
+    [InlineData("RateLimiting__Store", "Redis", "CleanUser cannot start: RateLimiting:Store \"Redis\" needs ConnectionStrings:Redis")]
+    [InlineData("RateLimiting__Store", "Disk", "CleanUser cannot start: RateLimiting:Store must be \"Memory\" or \"Redis\"")]
     [InlineData("RateLimiting__WriteBurst", "-1", "CleanUser cannot start: RateLimiting:WriteBurst must be 0 (off) or more")]
     [InlineData("Http__RequestTimeoutSeconds", "-5", "CleanUser cannot start: Http:RequestTimeoutSeconds must be 0 (off) or more")]
     public async Task An_unusable_http_setting_stops_the_service(string key, string value, string expected)

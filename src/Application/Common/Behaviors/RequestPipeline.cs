@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Messaging;
+using CleanUser.Application.Common.Observability;
 using CleanUser.Application.Common.Security;
 using CleanUser.Domain.Common;
 using FluentValidation.Results;
@@ -16,9 +17,10 @@ namespace CleanUser.Application.Common.Behaviors;
 // transaction, Idempotency/IdempotencyBehavior stores the response of a request with an Idempotency-Key with its change.
 
 /// <summary>
-/// Outermost behavior: one log line per request with its outcome and duration. Expected failures
-/// (validation, permissions, …) are logged quietly; anything else is logged as an error with the
-/// exception and rethrown for the single exception-to-problem mapper.
+/// Outermost behavior: one log line and one span (<see cref="CleanUserTelemetry.Source"/>, named after the request) per
+/// request with its outcome and duration. Expected failures (validation, permissions, …) are logged quietly and leave
+/// the span's status unset; anything else is logged as an error, marks the span as an error with the exception, and is
+/// rethrown for the single exception-to-problem mapper.
 /// </summary>
 public sealed partial class LoggingBehavior<TRequest, TResponse>(
     ILogger<LoggingBehavior<TRequest, TResponse>> logger,
@@ -30,21 +32,25 @@ public sealed partial class LoggingBehavior<TRequest, TResponse>(
         ArgumentNullException.ThrowIfNull(next);
         var name = typeof(TRequest).Name;
         var started = Stopwatch.GetTimestamp();
+        using var span = CleanUserTelemetry.Source.StartActivity(name);
         try
         {
             var response = await next().ConfigureAwait(false);
             LogHandled(logger, name, currentUser.Caller, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            span?.SetTag(CleanUserTelemetry.OutcomeTag, "handled");
             return response;
         }
         catch (Exception exception) when (IsExpected(exception))
         {
             LogRefused(logger, name, currentUser.Caller, exception.GetType().Name,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            span?.SetTag(CleanUserTelemetry.OutcomeTag, "refused").SetTag(CleanUserTelemetry.ReasonTag, exception.GetType().Name);
             throw;
         }
         catch (Exception exception)
         {
             LogFailed(logger, exception, name, currentUser.Caller, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            span?.SetTag(CleanUserTelemetry.OutcomeTag, "failed").SetStatus(ActivityStatusCode.Error, exception.GetType().Name).AddException(exception);
             throw;
         }
     }
