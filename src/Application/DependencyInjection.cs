@@ -1,3 +1,4 @@
+using CleanUser.Application.Audit;
 using CleanUser.Application.Common.Behaviors;
 using CleanUser.Application.Common.Idempotency;
 using CleanUser.Application.Common.Media;
@@ -45,6 +46,7 @@ public static class DependencyInjection
 
         services.AddScoped<CurrentCaller>();
         services.AddScoped<ICurrentUser>(provider => provider.GetRequiredService<CurrentCaller>());
+        services.AddScoped<ChangeOrigin>();
         return services;
     }
 

@@ -1,5 +1,7 @@
+using CleanUser.Application.Audit;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Domain.Users;
+using CleanUser.Infrastructure.Audit;
 using CleanUser.Infrastructure.Identity;
 using CleanUser.Infrastructure.Idempotency;
 using CleanUser.Infrastructure.Media;
@@ -27,20 +29,23 @@ public static class DependencyInjection
         // Read when first needed rather than now, so hosts and tests can still override the configuration.
         services.AddSingleton(provider => DatabaseConfiguration.CreateProvider(provider.GetRequiredService<IConfiguration>(), contentRoot));
         services.AddSingleton<OutboxInterceptor>();
+        services.AddSingleton<AuditInterceptor>();
         // The options are built once (a singleton): configuring them for every request, and EF then finding its internal
         // services by comparing them, was a tenth of a GET's time (docs/benchmarks.md). Hosts and tests can still add
         // to them with ConfigureDbContext<CleanUserDbContext>.
         services.AddDbContext<CleanUserDbContext>((provider, options) =>
         {
             provider.GetRequiredService<IDatabaseProvider>().Configure(options);
-            options.AddInterceptors(provider.GetRequiredService<OutboxInterceptor>());
+            options.AddInterceptors(provider.GetRequiredService<OutboxInterceptor>(), provider.GetRequiredService<AuditInterceptor>());
         }, optionsLifetime: ServiceLifetime.Singleton);
         // Everything injects CleanUserDbContext, rented from a pool for the request's scope: a new context would set up
         // its internal services again (~40 KB per request, most of what a GET allocates — docs/benchmarks.md). Each
-        // database has its own context type, for its own migrations, so the provider makes the pool.
+        // database has its own context type, for its own migrations, so the provider makes the pool. The audit trail
+        // learns from the scope who makes the changes the rented context saves (AuditInterceptor).
         services.AddSingleton(provider => new ContextPool(provider.GetRequiredService<IDatabaseProvider>()
             .CreateContextPool(provider.GetRequiredService<DbContextOptions<CleanUserDbContext>>())));
-        services.Replace(ServiceDescriptor.Scoped(provider => provider.GetRequiredService<ContextPool>().Rent()));
+        services.Replace(ServiceDescriptor.Scoped(provider => provider.GetRequiredService<AuditInterceptor>()
+            .Attach(provider.GetRequiredService<ContextPool>().Rent(), provider.GetRequiredService<ChangeOrigin>())));
         services.AddScoped<UserRepository>();
         services.AddScoped<IUserRepository>(p => p.GetRequiredService<UserRepository>());
         services.AddScoped<IUsernameUniquenessChecker>(p => p.GetRequiredService<UserRepository>());
@@ -88,6 +93,13 @@ public static class DependencyInjection
             .Validate(o => o.RetentionHours > 0, "Idempotency:RetentionHours must be at least 1.").ValidateOnStart();
         services.AddScoped<IdempotencyKeys>();
         services.AddHostedService<IdempotencyKeyExpiry>();
+
+        // The audit trail: entries written with every change (AuditInterceptor), old ones deleted in the background
+        // (docs/adr/0019-audit-trail.md).
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section)).PostConfigure(o => o.EnsureUsable());
+        services.AddScoped<IAuditTrail, AuditTrail>();
+        services.AddSingleton<AuditRetention>();
+        services.AddHostedService(provider => provider.GetRequiredService<AuditRetention>());
 
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.AddSingleton<AccessTokens>();

@@ -1,8 +1,10 @@
 using CleanUser.Application;
 using CleanUser.Infrastructure;
+using CleanUser.Infrastructure.Audit;
 using CleanUser.Infrastructure.Identity;
 using CleanUser.Infrastructure.Persistence;
 using CleanUser.WebApi;
+using CleanUser.WebApi.Audit;
 using CleanUser.WebApi.Cli;
 using CleanUser.WebApi.Health;
 using CleanUser.WebApi.OpenApi;
@@ -29,15 +31,16 @@ if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
 
 var app = builder.Build();
 
-// Stop here, before anything listens, when Auth:SigningKey is missing outside Development, the username policy has a
-// negative number of days, the database settings cannot work (an unknown Database:Provider, PostgreSQL without a
-// connection string), or the media store's (S3 without a bucket or a public base URL). To serve, also the HTTP
-// settings: rate limits, the request timeout, and — outside Development — a trusted base for image URLs.
+// Stop here, before anything listens, when Auth:SigningKey is missing outside Development, the username policy or the
+// audit retention has a negative number of days, the database settings cannot work (an unknown Database:Provider,
+// PostgreSQL without a connection string), or the media store's (S3 without a bucket or a public base URL). To serve,
+// also the HTTP settings: rate limits, the request timeout, and — outside Development — a trusted base for image URLs.
 try
 {
     _ = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
     _ = app.Services.GetRequiredService<CleanUser.Domain.Users.UsernamePolicy>();
     _ = app.Services.GetRequiredService<IOptions<CleanUser.Infrastructure.Media.MediaOptions>>().Value;
+    _ = app.Services.GetRequiredService<IOptions<AuditOptions>>().Value;
     DatabaseConfiguration.Validate(app.Configuration, app.Environment.ContentRootPath);
     if (!OperatorCommands.IsVerb(args))
     {
@@ -73,7 +76,8 @@ app.UseWhen(context => context.Request.Path.StartsWithSegments("/api", StringCom
         .UseRateLimitFields()
         .UseFailedAuthenticationLimit()
         .UseMiddleware<CallerMiddleware>()
-        .UseRateLimiter());
+        .UseRateLimiter()
+        .UseChangeOrigin());
 app.MapUserEndpoints();
 app.MapHealthEndpoints();
 app.MapApiDocument();

@@ -1,6 +1,7 @@
 using CleanUser.Application.Common.Messaging;
 using CleanUser.Application.Common.Security;
 using CleanUser.Infrastructure.Persistence;
+using CleanUser.Infrastructure.Persistence.Providers;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,11 +14,15 @@ namespace CleanUser.Infrastructure.Outbox;
 /// One round of delivery: claim due rows, publish each through MediatR in a scope of its own, record the outcome.
 /// Claiming is a conditional UPDATE (only rows nobody holds a live lease on), so dispatchers of several instances
 /// over one database never work on the same row at once. A dispatcher that dies keeps its rows only until the
-/// lease ends. Delivery is at least once: a handler may see an event again, and handlers are idempotent.
+/// lease ends. Delivery is at least once: a handler may see an event again, and handlers are idempotent. Every write
+/// of the dispatcher takes a turn of this process's writers, as the commands' transactions do: on SQLite a command that
+/// found the dispatcher holding the lock would sleep in the busy retry (docs/operations.md#sqlite) — and
+/// every change writes a row (<c>UserUpdated</c>).
 /// </summary>
 public sealed partial class OutboxDelivery(
     IServiceScopeFactory scopes,
     IOptions<OutboxOptions> options,
+    IDatabaseProvider provider,
     TimeProvider time,
     ILogger<OutboxDelivery> logger)
 {
@@ -46,11 +51,11 @@ public sealed partial class OutboxDelivery(
         // sets its token on a row. The token is new every round.
         var claim = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
         var leaseEnd = now + settings.LeaseDuration;
-        await Pending(db, settings, now)
+        await InTurnAsync(ct => Pending(db, settings, now)
             .Where(m => due.Contains(m.Id))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.LockedUntil, leaseEnd)
-                .SetProperty(m => m.LockedBy, claim), cancellationToken).ConfigureAwait(false);
+                .SetProperty(m => m.LockedBy, claim), ct), cancellationToken).ConfigureAwait(false);
         var claimed = await db.OutboxMessages.AsNoTracking()
             .Where(m => m.LockedBy == claim && m.ProcessedAt == null)
             .OrderBy(m => m.Id)
@@ -85,8 +90,17 @@ public sealed partial class OutboxDelivery(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
         var cutoff = time.GetUtcNow().UtcDateTime - options.Value.Retention;
-        return await db.OutboxMessages.Where(m => m.ProcessedAt != null && m.ProcessedAt < cutoff)
-            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        return await InTurnAsync(ct => db.OutboxMessages.Where(m => m.ProcessedAt != null && m.ProcessedAt < cutoff)
+            .ExecuteDeleteAsync(ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs one write of the dispatcher in a turn of this process's writers.</summary>
+    private async Task<int> InTurnAsync(Func<CancellationToken, Task<int>> write, CancellationToken cancellationToken)
+    {
+        using (await provider.EnterWriteTurnAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return await write(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Rows still to deliver, not given up on, and not held by a live lease.</summary>
@@ -109,11 +123,11 @@ public sealed partial class OutboxDelivery(
             }
 
             var done = time.GetUtcNow().UtcDateTime;
-            await Held(db, message.Id, claim).ExecuteUpdateAsync(s => s
+            await InTurnAsync(ct => Held(db, message.Id, claim).ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.ProcessedAt, done)
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1)
                 .SetProperty(m => m.LockedUntil, (DateTime?)null)
-                .SetProperty(m => m.LockedBy, (string?)null), cancellationToken).ConfigureAwait(false);
+                .SetProperty(m => m.LockedBy, (string?)null), ct), cancellationToken).ConfigureAwait(false);
             LogDelivered(logger, message.Type, message.Id);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -128,12 +142,12 @@ public sealed partial class OutboxDelivery(
             var retryAt = time.GetUtcNow().UtcDateTime + settings.RetryDelay(failedAttempts);
             var error = $"{exception.GetType().FullName}: {exception.Message}";
             error = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
-            await Held(db, message.Id, claim).ExecuteUpdateAsync(s => s
+            await InTurnAsync(ct => Held(db, message.Id, claim).ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1)
                 .SetProperty(m => m.LastError, error)
                 .SetProperty(m => m.NextAttemptAt, retryAt)
                 .SetProperty(m => m.LockedUntil, (DateTime?)null)
-                .SetProperty(m => m.LockedBy, (string?)null), CancellationToken.None).ConfigureAwait(false);
+                .SetProperty(m => m.LockedBy, (string?)null), ct), CancellationToken.None).ConfigureAwait(false);
             LogFailed(logger, exception, message.Type, message.Id, failedAttempts, retryAt);
         }
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using CleanUser.Application.Audit;
 using CleanUser.Application.Common.Security;
 using CleanUser.Infrastructure.Outbox;
 using CleanUser.WebApi.Infrastructure;
@@ -22,12 +23,14 @@ internal sealed class VerbContext : InvocationConfiguration
 
     /// <summary>
     /// Sends <paramref name="request"/> as the system principal, an internal module in the sense of
-    /// docs/api.md#authorization: the same pipeline and rules as HTTP. Prints the result as JSON, or the problem body an
-    /// HTTP client would get. With <paramref name="deliverOutbox"/> (a change), it then delivers what the change put in the
-    /// outbox, as no dispatcher runs in a one-off verb (e.g. deletes the replaced image); whatever fails there stays
-    /// pending for the next running instance (docs/outbox.md#operator-verbs).
+    /// docs/api.md#authorization: the same pipeline and rules as HTTP; its changes are audited as made from the CLI
+    /// (docs/security.md#audit-trail). Prints the result as JSON (or as <paramref name="text"/> renders it, when given), or
+    /// the problem body an HTTP client would get. With <paramref name="deliverOutbox"/> (a change), it then delivers what
+    /// the change put in the outbox, as no dispatcher runs in a one-off verb (e.g. deletes the replaced image); whatever
+    /// fails there stays pending for the next running instance (docs/outbox.md#operator-verbs).
     /// </summary>
-    public async Task<int> SendAsSystemAsync<T>(IRequest<T> request, CancellationToken cancellationToken, bool deliverOutbox = false)
+    public async Task<int> SendAsSystemAsync<T>(IRequest<T> request, CancellationToken cancellationToken, bool deliverOutbox = false,
+        Func<T, string>? text = null)
     {
         if (!await PrepareDatabaseAsync().ConfigureAwait(false))
         {
@@ -35,10 +38,11 @@ internal sealed class VerbContext : InvocationConfiguration
         }
 
         Services.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
+        Services.GetRequiredService<ChangeOrigin>().FromCli();
         try
         {
             var result = await Services.GetRequiredService<IMediator>().Send(request, cancellationToken).ConfigureAwait(false);
-            await Output.WriteLineAsync(JsonSerializer.Serialize(result, Indented)).ConfigureAwait(false);
+            await Output.WriteLineAsync(text is null ? JsonSerializer.Serialize(result, Indented) : text(result)).ConfigureAwait(false);
             if (deliverOutbox)
             {
                 await Services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using CleanUser.Application.Audit;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Security;
 using CleanUser.Application.UnitTests.Support;
@@ -30,6 +31,7 @@ internal sealed class ApplicationContainer : IDisposable
         services.AddSingleton(UsernamePolicy.Default);
         services.AddSingleton(Substitute.For<IImageProcessor>());
         services.AddSingleton(Substitute.For<IMediaStorage>());
+        services.AddSingleton(Substitute.For<IAuditTrail>());
         configure?.Invoke(services);
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using CleanUser.Infrastructure.Audit;
 using CleanUser.Infrastructure.Persistence;
 using CleanUser.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,7 @@ namespace CleanUser.FunctionalTests.Users;
 
 /// <summary>
 /// A change is one transaction: when it fails after its rows have reached the database, none of them stays — not the
-/// user's columns, not the outbox row of its event.
+/// user's columns, not the outbox row of its event, not its audit entry.
 /// </summary>
 public sealed class FailedWriteTests : IDisposable
 {
@@ -36,6 +37,7 @@ public sealed class FailedWriteTests : IDisposable
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal(before, await _app.ReadUserAsync(id));
         Assert.Equal(outbox.Count, (await _app.OutboxAsync()).Count); // the avatar's removal raised an event
+        Assert.False(await _app.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.UserId == id)));
     }
 
     public void Dispose() => _app.Dispose();
