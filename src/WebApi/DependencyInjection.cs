@@ -1,6 +1,10 @@
 using CleanUser.Application.Common.Interfaces;
+using CleanUser.Application.Common.Messaging;
+using CleanUser.Domain.Users.Events;
 using CleanUser.Infrastructure.Identity;
 using CleanUser.WebApi.Infrastructure;
+using CleanUser.WebApi.Webhooks;
+using MediatR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CleanUser.WebApi;
@@ -28,6 +32,8 @@ public static class DependencyInjection
         services.AddRateLimits();
         services.AddHttpHygiene(configuration);
         services.AddOptions<Users.JsonPatchOptions>().BindConfiguration(Users.JsonPatchOptions.Section);
+        // The user.updated fan-out renders the user in the wire format, so it is registered here (docs/adr/0020-webhooks.md).
+        services.AddScoped<INotificationHandler<DomainEventNotification<UserUpdated>>, UserUpdatedWebhook>();
 
         // docs/api.md#configuration: a random key of the data folder in Development, a clear start-up error anywhere else.
         services.PostConfigure<AuthOptions>(o => o.EnsureUsable(environment.IsDevelopment(), environment.ContentRootPath));

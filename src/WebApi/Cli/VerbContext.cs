@@ -27,23 +27,37 @@ internal sealed class VerbContext : InvocationConfiguration
     /// outbox, as no dispatcher runs in a one-off verb (e.g. deletes the replaced image); whatever fails there stays
     /// pending for the next running instance (docs/outbox.md#operator-verbs).
     /// </summary>
-    public async Task<int> SendAsSystemAsync<T>(IRequest<T> request, CancellationToken cancellationToken, bool deliverOutbox = false)
+    public Task<int> SendAsSystemAsync<T>(IRequest<T> request, CancellationToken cancellationToken, bool deliverOutbox = false) =>
+        RunAsync(token =>
+        {
+            Services.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
+            return Services.GetRequiredService<IMediator>().Send(request, token);
+        }, async (result, token) =>
+        {
+            await WriteJsonAsync(result).ConfigureAwait(false);
+            if (deliverOutbox)
+            {
+                await Services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(token).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+
+    /// <summary>
+    /// Prepares the database, runs <paramref name="work"/> and hands its result to <paramref name="report"/>. A failure
+    /// is printed on standard error as the problem body an HTTP client would get (docs/operations.md#exit-codes).
+    /// </summary>
+    public async Task<int> RunAsync<T>(Func<CancellationToken, Task<T>> work, Func<T, CancellationToken, Task> report,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(report);
         if (!await PrepareDatabaseAsync().ConfigureAwait(false))
         {
             return ExitCodes.Unavailable;
         }
 
-        Services.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
         try
         {
-            var result = await Services.GetRequiredService<IMediator>().Send(request, cancellationToken).ConfigureAwait(false);
-            await Output.WriteLineAsync(JsonSerializer.Serialize(result, Indented)).ConfigureAwait(false);
-            if (deliverOutbox)
-            {
-                await Services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(cancellationToken).ConfigureAwait(false);
-            }
-
+            await report(await work(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
 #pragma warning disable CA1031 // Every failure is reported the way the HTTP API reports it.
@@ -55,4 +69,7 @@ internal sealed class VerbContext : InvocationConfiguration
             return problem.Status == StatusCodes.Status503ServiceUnavailable ? ExitCodes.Unavailable : ExitCodes.Refused;
         }
     }
+
+    /// <summary>Prints <paramref name="value"/> as one JSON document in the wire dialect (snake_case).</summary>
+    public Task WriteJsonAsync<T>(T value) => Output.WriteLineAsync(JsonSerializer.Serialize(value, Indented));
 }
