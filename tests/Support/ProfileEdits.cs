@@ -23,6 +23,6 @@ public static class ProfileEdits
             user.ChangeUsername(patch.Username.Value, DateTimeOffset.UtcNow, UsernamePolicy.Default);
         }
 
-        user.UpdateProfile(patch.Changes);
+        user.UpdateProfile(patch.Changes, DateTimeOffset.UtcNow);
     }
 }

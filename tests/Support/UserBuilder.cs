@@ -41,7 +41,7 @@ public sealed class UserBuilder
     /// <summary>Every value of <see cref="Full"/>; the domain events of setting the images are cleared.</summary>
     public UserBuilder WithFullProfile() => With((user, now) =>
     {
-        user.UpdateProfile(Full.Profile);
+        user.UpdateProfile(Full.Profile, now);
         user.ChangeAvatar(Full.Avatar, now);
         user.ChangeCover(Full.Cover, now);
         user.ClearDomainEvents();

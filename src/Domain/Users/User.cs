@@ -1,3 +1,4 @@
+using System.Globalization;
 using CleanUser.Domain.Common;
 using CleanUser.Domain.Users.Events;
 
@@ -6,7 +7,9 @@ namespace CleanUser.Domain.Users;
 /// <summary>
 /// A community member's profile: the aggregate every profile change goes through. It keeps its own
 /// invariants (valid values, no change to a blocked or deleted account, no event when nothing changed)
-/// and records the domain events that are delivered after the change commits.
+/// and records the domain events that are delivered after the change commits. Every change method records the
+/// fields it really changed; together they make one <see cref="UserUpdated"/> per change set (until the events are
+/// cleared, which the save that writes them does), however many methods ran.
 /// </summary>
 public sealed class User : IHasDomainEvents
 {
@@ -16,6 +19,7 @@ public sealed class User : IHasDomainEvents
     public static readonly TextRule DescriptionRule = new("description", 50, multiline: false);
 
     private readonly List<IDomainEvent> _domainEvents = [];
+    private readonly List<FieldChange> _changes = [];
     private readonly List<Tag> _tags = [];
 
     private User()
@@ -124,12 +128,12 @@ public sealed class User : IHasDomainEvents
             UsernameChangedAt = now;
         }
 
-        Username = username;
+        Username = Changed(UserFields.Username, Username, username, u => u.Value, now);
         return released;
     }
 
     /// <summary>Sets the profile fields present in <paramref name="changes"/>; their values are valid by construction.</summary>
-    public void UpdateProfile(ProfileChanges changes)
+    public void UpdateProfile(ProfileChanges changes, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(changes);
         EnsureEditable();
@@ -140,16 +144,23 @@ public sealed class User : IHasDomainEvents
         var description = changes.Description.Map(t => Checked(t, DescriptionRule.Field));
         var website = changes.Website.Map(t => Checked(t, UserFields.Website));
 
-        if (realName.HasValue) RealName = realName.Value;
-        if (bio.HasValue) Bio = bio.Value;
-        if (location.HasValue) Location = location.Value;
-        if (description.HasValue) Description = description.Value;
-        if (website.HasValue) Website = website.Value;
-        if (changes.LocationLatLng.HasValue) LocationLatLng = changes.LocationLatLng.Value;
-        if (changes.PositionLatLng.HasValue) PositionLatLng = changes.PositionLatLng.Value;
-        if (changes.DateOfBirth.HasValue) DateOfBirth = changes.DateOfBirth.Value;
-        if (changes.Gender.HasValue) Gender = changes.Gender.Value;
+        if (realName.HasValue) RealName = Changed(RealNameRule.Field, RealName, realName.Value, Text, now);
+        if (bio.HasValue) Bio = Changed(BioRule.Field, Bio, bio.Value, Text, now);
+        if (location.HasValue) Location = Changed(LocationRule.Field, Location, location.Value, Text, now);
+        if (changes.LocationLatLng.HasValue) LocationLatLng = Changed(UserFields.LocationLatLng, LocationLatLng, changes.LocationLatLng.Value, Text, now);
+        if (changes.PositionLatLng.HasValue) PositionLatLng = Changed(UserFields.PositionLatLng, PositionLatLng, changes.PositionLatLng.Value, Text, now);
+        if (changes.DateOfBirth.HasValue) DateOfBirth = Changed(UserFields.DateOfBirth, DateOfBirth, changes.DateOfBirth.Value, Text, now);
+        if (description.HasValue) Description = Changed(DescriptionRule.Field, Description, description.Value, Text, now);
+        if (changes.Gender.HasValue) Gender = Changed(UserFields.Gender, Gender, changes.Gender.Value, g => g.ToString(), now);
+        if (website.HasValue) Website = Changed(UserFields.Website, Website, website.Value, Text, now);
     }
+
+    // The text of a value as GET shows it (docs/api.md#fields).
+    private static string Text(string value) => value;
+
+    private static string? Text(GeoPoint? point) => point?.ToString();
+
+    private static string? Text(DateOnly? date) => date?.ToString(BirthDate.Format, CultureInfo.InvariantCulture);
 
     /// <summary>Text made by another field's rule (say, a bio for the 50-character description) is a bug, not input.</summary>
     private static string Checked(ProfileText text, string field)
@@ -160,14 +171,14 @@ public sealed class User : IHasDomainEvents
 
     /// <summary>Replaces or (with <c>null</c>) removes the avatar; raises <see cref="UserAvatarChanged"/> only on a real change.</summary>
     public void ChangeAvatar(string? avatar, DateTimeOffset now) =>
-        Avatar = ChangeImage(Avatar, avatar, () => new UserAvatarChanged(Id, Avatar, avatar, now));
+        Avatar = ChangeImage(UserFields.Avatar, Avatar, avatar, now, () => new UserAvatarChanged(Id, Avatar, avatar, now));
 
     /// <summary>Replaces or (with <c>null</c>) removes the cover; raises <see cref="UserCoverChanged"/> only on a real change.</summary>
     public void ChangeCover(string? cover, DateTimeOffset now) =>
-        Cover = ChangeImage(Cover, cover, () => new UserCoverChanged(Id, Cover, cover, now));
+        Cover = ChangeImage(UserFields.Cover, Cover, cover, now, () => new UserCoverChanged(Id, Cover, cover, now));
 
     /// <summary>The image key after the change, recording <paramref name="changed"/> only when it differs from the current one.</summary>
-    private string? ChangeImage(string? current, string? next, Func<IDomainEvent> changed)
+    private string? ChangeImage(string field, string? current, string? next, DateTimeOffset now, Func<IDomainEvent> changed)
     {
         EnsureEditable();
         if (next != current)
@@ -175,10 +186,57 @@ public sealed class User : IHasDomainEvents
             _domainEvents.Add(changed());
         }
 
+        return Changed(field, current, next, key => key, now);
+    }
+
+    /// <summary>
+    /// <paramref name="next"/>, after recording it in this change set's <see cref="UserUpdated"/> when its text differs
+    /// from <paramref name="current"/>'s. A field changed again keeps its first old value; changed back, it drops out,
+    /// and a change set with no field left raises nothing. A user not stored yet has no id to name in an event: what
+    /// it is given before its first save is its registration, not a change of its profile.
+    /// </summary>
+    private T Changed<T>(string field, T current, T next, Func<T, string?> text, DateTimeOffset now)
+    {
+        var (old, @new) = (text(current), text(next));
+        if (Id == 0 || old == @new)
+        {
+            return next;
+        }
+
+        var earlier = _changes.FindIndex(c => c.Field == field);
+        if (earlier < 0)
+        {
+            _changes.Add(new FieldChange(field, old, @new));
+        }
+        else if (_changes[earlier].Old == @new)
+        {
+            _changes.RemoveAt(earlier);
+        }
+        else
+        {
+            _changes[earlier] = _changes[earlier] with { New = @new };
+        }
+
+        // One event per change set: the one recorded so far is replaced where it stands.
+        var recorded = _domainEvents.FindIndex(e => e is UserUpdated);
+        if (recorded >= 0)
+        {
+            _domainEvents.RemoveAt(recorded);
+        }
+
+        if (_changes.Count > 0)
+        {
+            _domainEvents.Insert(recorded >= 0 ? recorded : _domainEvents.Count, new UserUpdated(Id, [.. _changes], now));
+        }
+
         return next;
     }
 
-    public void ClearDomainEvents() => _domainEvents.Clear();
+    public void ClearDomainEvents()
+    {
+        _domainEvents.Clear();
+        _changes.Clear();
+    }
 
     // Moderation and community bookkeeping; owned by other modules, used here by the demo seed.
     public void Block() => IsBlocked = true;

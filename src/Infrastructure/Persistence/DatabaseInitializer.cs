@@ -74,7 +74,7 @@ public sealed partial class DatabaseInitializer(
             Location = User.LocationRule.Create("Milano"), LocationLatLng = GeoPoint.Parse("45.4642,9.19", UserFields.LocationLatLng),
             Gender = Gender.Female, Website = Website.Create("https://example.com/alice"),
             Description = User.DescriptionRule.Create("Keeps the lights on"),
-        });
+        }, now);
         alice.AssignTag(speaker);
         alice.AssignTag(staff);
         alice.AwardCommunityBadge();
@@ -85,7 +85,7 @@ public sealed partial class DatabaseInitializer(
         bob.UpdateProfile(new ProfileChanges
         {
             RealName = User.RealNameRule.Create("Bob Bianchi"), Location = User.LocationRule.Create("Torino"), Gender = Gender.Male,
-        });
+        }, now);
         bob.AssignTag(mentor);
         bob.RecordStatistics(new UserStatistics(3, 5, 10, 2, 0, 1, 57));
 

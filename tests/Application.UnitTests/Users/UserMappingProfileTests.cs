@@ -136,7 +136,7 @@ public class UserMappingProfileTests
     public void Gender_maps_to_its_canonical_name(Gender gender, string expected)
     {
         var user = TestDoubles.Alice();
-        user.UpdateProfile(new ProfileChanges { Gender = gender });
+        user.UpdateProfile(new ProfileChanges { Gender = gender }, DateTimeOffset.UnixEpoch);
 
         Assert.Equal(expected, Map(user).Gender);
     }

@@ -58,7 +58,7 @@ public class UserEditabilityTests
                 user.ChangeUsername(Username.Create("bob"), TestUsers.Now, UsernamePolicy.Default);
                 break;
             case nameof(User.UpdateProfile):
-                user.UpdateProfile(new ProfileChanges { Bio = User.BioRule.Create("New bio") });
+                user.UpdateProfile(new ProfileChanges { Bio = User.BioRule.Create("New bio") }, TestUsers.Now);
                 break;
             case nameof(User.ChangeAvatar):
                 user.ChangeAvatar("avatars/a.jpg", TestUsers.Now);
@@ -95,7 +95,7 @@ public class UserEditabilityTests
         Assert.Throws<AccountNotEditableException>(() => user.ChangeUsername(Username.Create("alice"), TestUsers.Now, UsernamePolicy.Default));
         Assert.Throws<AccountNotEditableException>(() => user.ChangeAvatar(null, TestUsers.Now));
         Assert.Throws<AccountNotEditableException>(() => user.ChangeCover(null, TestUsers.Now));
-        Assert.Throws<AccountNotEditableException>(() => user.UpdateProfile(new ProfileChanges()));
+        Assert.Throws<AccountNotEditableException>(() => user.UpdateProfile(new ProfileChanges(), TestUsers.Now));
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public class UserEditabilityTests
         var user = TestUsers.Blocked();
         var bioForTheDescription = new ProfileChanges { Description = User.BioRule.Create("Hi") };
 
-        Assert.Throws<AccountNotEditableException>(() => user.UpdateProfile(bioForTheDescription));
+        Assert.Throws<AccountNotEditableException>(() => user.UpdateProfile(bioForTheDescription, TestUsers.Now));
     }
 
     [Theory]

@@ -95,7 +95,7 @@ public class UserProfileTests
     {
         var user = TestUsers.Alice();
 
-        user.UpdateProfile(Full.Profile);
+        user.UpdateProfile(Full.Profile, TestUsers.Now);
 
         Assert.Equal(Full.RealName, user.RealName);
         Assert.Equal(Full.Bio, user.Bio);
@@ -117,7 +117,7 @@ public class UserProfileTests
         {
             RealName = User.RealNameRule.Create("  Alice  "),
             Website = Website.Create(" https://a.example "),
-        });
+        }, TestUsers.Now);
 
         Assert.Equal("Alice", user.RealName);
         Assert.Equal("https://a.example", user.Website);
@@ -129,7 +129,7 @@ public class UserProfileTests
         var user = TestUsers.FilledInAlice();
         var before = UserSnapshot.Of(user);
 
-        user.UpdateProfile(new ProfileChanges { Bio = User.BioRule.Create("Changed.") });
+        user.UpdateProfile(new ProfileChanges { Bio = User.BioRule.Create("Changed.") }, TestUsers.Now);
 
         Assert.Equal(before with { Bio = "Changed." }, UserSnapshot.Of(user));
     }
@@ -140,7 +140,7 @@ public class UserProfileTests
         var user = TestUsers.FilledInAlice();
         var before = UserSnapshot.Of(user);
 
-        user.UpdateProfile(new ProfileChanges());
+        user.UpdateProfile(new ProfileChanges(), TestUsers.Now);
 
         Assert.Equal(before, UserSnapshot.Of(user));
     }
@@ -151,7 +151,7 @@ public class UserProfileTests
         var user = TestUsers.FilledInAlice();
         var before = UserSnapshot.Of(user);
 
-        user.UpdateProfile(TestProfiles.Reset);
+        user.UpdateProfile(TestProfiles.Reset, TestUsers.Now);
 
         Assert.Equal(before.WithDefaultProfile(), UserSnapshot.Of(user));
     }
@@ -162,7 +162,7 @@ public class UserProfileTests
     {
         var user = TestUsers.FilledInAlice();
 
-        user.UpdateProfile(ChangeOf(field, TextFor(field, null)));
+        user.UpdateProfile(ChangeOf(field, TextFor(field, null)), TestUsers.Now);
 
         Assert.Equal(string.Empty, ValueOf(user, field));
     }
@@ -173,7 +173,7 @@ public class UserProfileTests
     {
         var user = TestUsers.FilledInAlice();
 
-        user.UpdateProfile(ChangeOf(field, TextFor(field, "   ")));
+        user.UpdateProfile(ChangeOf(field, TextFor(field, "   ")), TestUsers.Now);
 
         Assert.Equal(string.Empty, ValueOf(user, field));
     }
@@ -185,7 +185,7 @@ public class UserProfileTests
         var user = TestUsers.FilledInAlice();
         var before = ValueOf(user, field);
 
-        var exception = Assert.Throws<ArgumentException>(() => user.UpdateProfile(ChangeOf(field, TextFor(madeFor, ""))));
+        var exception = Assert.Throws<ArgumentException>(() => user.UpdateProfile(ChangeOf(field, TextFor(madeFor, "")), TestUsers.Now));
 
         Assert.Contains($"'{madeFor}'", exception.Message, StringComparison.Ordinal);
         Assert.Contains($"'{field}'", exception.Message, StringComparison.Ordinal);
@@ -199,21 +199,22 @@ public class UserProfileTests
 
         var bioForTheDescription = new ProfileChanges { Description = User.BioRule.Create("Short") };
 
-        Assert.Throws<ArgumentException>(() => user.UpdateProfile(bioForTheDescription));
+        Assert.Throws<ArgumentException>(() => user.UpdateProfile(bioForTheDescription, TestUsers.Now));
         Assert.Equal(Full.Description, user.Description);
     }
 
+    /// <summary>A user not stored yet has no id to name: its first values are its registration (UserUpdatedTests for the rest).</summary>
     [Fact]
-    public void Updating_the_profile_raises_no_domain_event()
+    public void Updating_a_user_not_stored_yet_raises_no_domain_event()
     {
         var user = TestUsers.FilledInAlice();
 
-        user.UpdateProfile(TestProfiles.Reset);
+        user.UpdateProfile(TestProfiles.Reset, TestUsers.Now);
 
         Assert.Empty(user.DomainEvents);
     }
 
     [Fact]
     public void Null_change_set_is_refused() =>
-        Assert.Throws<ArgumentNullException>(() => TestUsers.Alice().UpdateProfile(null!));
+        Assert.Throws<ArgumentNullException>(() => TestUsers.Alice().UpdateProfile(null!, TestUsers.Now));
 }

@@ -286,9 +286,9 @@ public sealed class IdempotencyTests(IdempotencyTests.Host host) : IClassFixture
         Assert.Equal(["true"], again.Headers.GetValues(Replayed));
         Assert.Equal(avatar, (await again.ReadUserAsync()).GetProperty("avatar").GetString());
         Assert.Equal(Api.KeyOf(replaced), (await _app.ReadUserAsync(id)).Avatar);
-        // Two pictures, two changes, two events: the replay stored no file and changed nothing.
+        // Two pictures, two changes, two events each (the avatar's and the profile's): the replay stored no file and changed nothing.
         Assert.Equal(2, Directory.GetFiles(_app.MediaRoot, "*", SearchOption.AllDirectories).Length);
-        Assert.Equal(outbox + 2, (await _app.OutboxAsync()).Count);
+        Assert.Equal(outbox + 4, (await _app.OutboxAsync()).Count);
     }
 
     [Fact]

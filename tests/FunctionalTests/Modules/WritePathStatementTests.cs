@@ -57,7 +57,8 @@ public sealed class WritePathStatementTests : IDisposable
 
     /// <summary>
     /// One SELECT asks everything about the name (taken, held, looks alike, the last rename); one loads the user. The
-    /// rename writes the user and holds the name it gave up (docs/api.md#username-policy), removing expired holds first.
+    /// rename writes the user and holds the name it gave up (docs/api.md#username-policy), removing expired holds first;
+    /// its event goes to the outbox with it (docs/outbox.md).
     /// </summary>
     private static void AssertOneQueryOneLoadOneWrite(List<string> statements)
     {
@@ -67,13 +68,15 @@ public sealed class WritePathStatementTests : IDisposable
         Assert.Contains("\"ReleasedUsernames\"", facts, StringComparison.Ordinal);
         // The user with its tags; on PostgreSQL the row lock comes first ("SELECT 1 ... FOR UPDATE").
         Assert.Single(selects, s => s.Contains("\"Tags\"", StringComparison.Ordinal));
-        // The writes at the commit: the user's UPDATE and the hold's INSERT (PostgreSQL sends them as one batch).
+        // The writes at the commit: the user's UPDATE, the hold's INSERT and the outbox row's (PostgreSQL sends them as one batch).
         var writes = statements.Where(s => !s.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.Single(writes, s => s.TrimStart().StartsWith("DELETE FROM \"ReleasedUsernames\"", StringComparison.Ordinal));
         Assert.Single(writes, s => s.Contains("UPDATE \"Users\"", StringComparison.Ordinal));
         Assert.Single(writes, s => s.Contains("INSERT INTO \"ReleasedUsernames\"", StringComparison.Ordinal));
+        Assert.Single(writes, s => s.Contains("INSERT INTO \"OutboxMessages\"", StringComparison.Ordinal));
         Assert.All(writes, s => Assert.True(
-            s.Contains("\"ReleasedUsernames\"", StringComparison.Ordinal) || s.Contains("UPDATE \"Users\"", StringComparison.Ordinal),
+            s.Contains("\"ReleasedUsernames\"", StringComparison.Ordinal) || s.Contains("UPDATE \"Users\"", StringComparison.Ordinal) ||
+            s.Contains("INSERT INTO \"OutboxMessages\"", StringComparison.Ordinal),
             $"unexpected statement: {s}"));
         Assert.All(selects, s => Assert.True(
             s.Contains("\"NormalizedUsername\" =", StringComparison.Ordinal) || s.Contains("\"Tags\"", StringComparison.Ordinal) ||

@@ -42,7 +42,7 @@ public sealed class PatchUserCommandHandler(
             await users.HoldReleasedUsernameAsync(released, now, cancellationToken).ConfigureAwait(false);
         }
 
-        user.UpdateProfile(patch.Changes);
+        user.UpdateProfile(patch.Changes, now);
 
         if (patch.Avatar is { SentUrl: null } avatar)
         {
