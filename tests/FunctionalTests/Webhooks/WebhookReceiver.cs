@@ -62,7 +62,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var host = builder.Build();
         var receiver = new WebhookReceiver(host);
         host.MapPost(HookPath, receiver.ReceiveAsync);
-        host.MapPost("/moved", () =>
+        host.Map("/moved", () =>
         {
             Interlocked.Increment(ref receiver._redirectsFollowed);
             return Results.Ok();
