@@ -78,8 +78,8 @@ public static class DependencyInjection
 
         // Webhooks: fanned out from the outbox, sent by a dispatcher of their own (docs/adr/0020-webhooks.md).
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section))
-            .Validate(o => o is { TimeoutSeconds: > 0, RetryBaseSeconds: > 0 },
-                "Webhooks:TimeoutSeconds and Webhooks:RetryBaseSeconds must be positive.").ValidateOnStart();
+            .Validate(o => o is { TimeoutSeconds: > 0, RetryBaseSeconds: > 0, RetentionDays: >= 0 },
+                "Webhooks:TimeoutSeconds and Webhooks:RetryBaseSeconds must be positive, Webhooks:RetentionDays at least 0.").ValidateOnStart();
         services.AddKeyedSingleton<OutboxSignal>(WebhookDispatcher.SignalKey);
         services.AddScoped<WebhookDeliveries>();
         services.AddScoped<WebhookEndpoints>();

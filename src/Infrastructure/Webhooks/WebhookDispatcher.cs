@@ -9,7 +9,8 @@ namespace CleanUser.Infrastructure.Webhooks;
 /// <summary>
 /// Sends webhook deliveries in the background, on the instances that dispatch the outbox (<c>Outbox:Enabled</c>). It
 /// sends what is due, then sleeps until the first of: a fan-out or resend in this process (its signal), the earliest
-/// retry, or the outbox's poll interval (deliveries queued by other instances, or left by one that stopped).
+/// retry, or the outbox's poll interval (deliveries queued by other instances, or left by one that stopped). Once an
+/// hour it deletes the events past <c>Webhooks:RetentionDays</c>.
 /// </summary>
 public sealed partial class WebhookDispatcher(
     WebhookSender sender,
@@ -26,6 +27,8 @@ public sealed partial class WebhookDispatcher(
 
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(10);
 
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromHours(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = outboxOptions.Value;
@@ -35,6 +38,7 @@ public sealed partial class WebhookDispatcher(
         }
 
         await Task.Yield();
+        var nextPurge = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = settings.PollInterval;
@@ -56,6 +60,12 @@ public sealed partial class WebhookDispatcher(
                 if (await sender.NextAttemptAtAsync(stoppingToken).ConfigureAwait(false) is { } next && next - time.GetUtcNow() < wait)
                 {
                     wait = next - time.GetUtcNow();
+                }
+
+                if (time.GetUtcNow() >= nextPurge)
+                {
+                    await sender.PurgeAsync(stoppingToken).ConfigureAwait(false);
+                    nextPurge = time.GetUtcNow() + PurgeInterval;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

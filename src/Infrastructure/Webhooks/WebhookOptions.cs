@@ -14,6 +14,9 @@ public sealed class WebhookOptions
     /// <summary>The back-off: after the n-th failed attempt the next waits <c>RetryBaseSeconds^n</c> seconds (5, 25, … 3125).</summary>
     public double RetryBaseSeconds { get; set; } = 5;
 
+    /// <summary>Events with nothing left to send are deleted, with their deliveries and attempts, this many days after they were made; 0 keeps them.</summary>
+    public int RetentionDays { get; set; } = 30;
+
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 
     public TimeSpan RetryDelay(int failedAttempts) => TimeSpan.FromSeconds(Math.Pow(RetryBaseSeconds, failedAttempts));

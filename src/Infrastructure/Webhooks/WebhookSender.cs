@@ -87,6 +87,31 @@ public sealed partial class WebhookSender(
         return next is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
 
+    /// <summary>
+    /// Deletes the events made more than <see cref="WebhookOptions.RetentionDays"/> ago that have nothing left to send,
+    /// with their deliveries and attempts; returns how many events.
+    /// </summary>
+    public async Task<int> PurgeAsync(CancellationToken cancellationToken)
+    {
+        var days = options.Value.RetentionDays;
+        if (days == 0)
+        {
+            return 0;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
+        var cutoff = time.GetUtcNow().UtcDateTime - TimeSpan.FromDays(days);
+        return await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().ExecuteInTransactionAsync(async ct =>
+        {
+            var expired = db.Set<WebhookEvent>().Where(e => e.CreatedAt < cutoff &&
+                !db.Set<WebhookDelivery>().Any(d => d.EventId == e.Id && d.State == WebhookDeliveryState.Pending));
+            await db.Set<WebhookAttempt>().Where(a => expired.Any(e => e.Id == a.EventId)).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+            await db.Set<WebhookDelivery>().Where(d => expired.Any(e => e.Id == d.EventId)).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+            return await expired.ExecuteDeleteAsync(ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Due, not held by a live lease, and no earlier event of the same user pending for the same endpoint.</summary>
     private static IQueryable<WebhookDelivery> Claimable(CleanUserDbContext db, DateTime now) =>
         db.Set<WebhookDelivery>().Where(d =>
