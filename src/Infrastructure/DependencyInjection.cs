@@ -10,6 +10,7 @@ using CleanUser.Infrastructure.Persistence;
 using CleanUser.Infrastructure.Persistence.Providers;
 using CleanUser.Infrastructure.Time;
 using CleanUser.Infrastructure.Users;
+using CleanUser.Infrastructure.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -87,6 +88,27 @@ public static class DependencyInjection
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxDelivery>();
         services.AddHostedService<OutboxDispatcher>();
+        services.AddScoped<CurrentOutboxMessage>();
+
+        // Webhooks: fanned out from the outbox, sent by a dispatcher of their own (docs/adr/0020-webhooks.md).
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section))
+            .Validate(o => o is { TimeoutSeconds: > 0, RetryBaseSeconds: > 0, RetentionDays: >= 0 },
+                "Webhooks:TimeoutSeconds and Webhooks:RetryBaseSeconds must be positive, Webhooks:RetentionDays at least 0.").ValidateOnStart();
+        services.AddKeyedSingleton<OutboxSignal>(WebhookDispatcher.SignalKey);
+        services.AddScoped<WebhookDeliveries>();
+        services.AddScoped<WebhookEndpoints>();
+        services.AddSingleton<WebhookSender>();
+        services.AddHostedService<WebhookDispatcher>();
+        // docs/security.md#webhooks: redirects are failures, never followed; the client's own request logs are off (the
+        // sender logs outcomes by endpoint id).
+        services.AddHttpClient(WebhookSender.HttpClientName)
+            .ConfigureHttpClient((provider, client) =>
+            {
+                client.Timeout = provider.GetRequiredService<IOptions<WebhookOptions>>().Value.Timeout;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("CleanUser-Webhooks/1.0");
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .RemoveAllLoggers();
 
         // Idempotency-Key: claimed, stored with the change, expired in the background (docs/adr/0016-idempotent-writes.md).
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection(IdempotencyOptions.Section))

@@ -1,7 +1,11 @@
 using CleanUser.Application.Common.Interfaces;
+using CleanUser.Application.Common.Messaging;
+using CleanUser.Domain.Users.Events;
 using CleanUser.Infrastructure.Identity;
 using CleanUser.WebApi.Infrastructure;
 using CleanUser.WebApi.Observability;
+using CleanUser.WebApi.Webhooks;
+using MediatR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CleanUser.WebApi;
@@ -34,6 +38,8 @@ public static class DependencyInjection
             .Validate(o => o is { TrimAboveMiB: >= 0, CheckSeconds: >= 1 }, "Memory:TrimAboveMiB must be 0 or more and Memory:CheckSeconds 1 or more.").ValidateOnStart();
         services.AddHostedService<MemoryTrimmer>();
         services.AddSingleton<Users.LargeBodySlots>();
+        // The user.updated fan-out renders the user in the wire format, so it is registered here (docs/adr/0020-webhooks.md).
+        services.AddScoped<INotificationHandler<DomainEventNotification<UserUpdated>>, UserUpdatedWebhook>();
 
         // docs/api.md#configuration: a random key of the data folder in Development, a clear start-up error anywhere else.
         services.PostConfigure<AuthOptions>(o => o.EnsureUsable(environment.IsDevelopment(), environment.ContentRootPath));

@@ -33,6 +33,7 @@ public static class OperatorCommands
             MigrateVerb.Create(),
             TokenVerb.Create(),
             UserVerbs.Create(),
+            WebhookVerbs.Create(),
             new HelpOption(),
         };
         var verbs = new Argument<string[]>("VERB") { Description = "The verb to describe, e.g. 'user patch'." };

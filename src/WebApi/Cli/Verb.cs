@@ -11,9 +11,12 @@ internal static class Verb
         command.SetAction((parse, cancellationToken) => action(parse, (VerbContext)parse.InvocationConfiguration, cancellationToken));
 
     /// <summary>A user id as the API reads it (docs/api.md#endpoints): a positive 64-bit integer.</summary>
-    public static Argument<long> UserId() => new("USER_ID")
+    public static Argument<long> UserId() => Id("USER_ID", "The user's id, a positive whole number.");
+
+    /// <summary>An argument <paramref name="name"/> that is an id: a positive 64-bit integer.</summary>
+    public static Argument<long> Id(string name, string description) => new(name)
     {
-        Description = "The user's id, a positive whole number.",
+        Description = description,
         CustomParser = result =>
         {
             var text = result.Tokens[0].Value;
@@ -22,7 +25,7 @@ internal static class Verb
                 return id;
             }
 
-            result.AddError($"USER_ID must be a positive whole number, not '{text}'.");
+            result.AddError($"{name} must be a positive whole number, not '{text}'.");
             return 0;
         },
     };

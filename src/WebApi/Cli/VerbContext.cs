@@ -29,25 +29,39 @@ internal sealed class VerbContext : InvocationConfiguration
     /// the change put in the outbox, as no dispatcher runs in a one-off verb (e.g. deletes the replaced image); whatever
     /// fails there stays pending for the next running instance (docs/outbox.md#operator-verbs).
     /// </summary>
-    public async Task<int> SendAsSystemAsync<T>(IRequest<T> request, CancellationToken cancellationToken, bool deliverOutbox = false,
-        Func<T, string>? text = null)
+    public Task<int> SendAsSystemAsync<T>(IRequest<T> request, CancellationToken cancellationToken, bool deliverOutbox = false,
+        Func<T, string>? text = null) =>
+        RunAsync(token =>
+        {
+            Services.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
+            Services.GetRequiredService<ChangeOrigin>().FromCli();
+            return Services.GetRequiredService<IMediator>().Send(request, token);
+        }, async (result, token) =>
+        {
+            await (text is null ? WriteJsonAsync(result) : Output.WriteLineAsync(text(result))).ConfigureAwait(false);
+            if (deliverOutbox)
+            {
+                await Services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(token).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+
+    /// <summary>
+    /// Prepares the database, runs <paramref name="work"/> and hands its result to <paramref name="report"/>. A failure
+    /// is printed on standard error as the problem body an HTTP client would get (docs/operations.md#exit-codes).
+    /// </summary>
+    public async Task<int> RunAsync<T>(Func<CancellationToken, Task<T>> work, Func<T, CancellationToken, Task> report,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(report);
         if (!await PrepareDatabaseAsync().ConfigureAwait(false))
         {
             return ExitCodes.Unavailable;
         }
 
-        Services.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
-        Services.GetRequiredService<ChangeOrigin>().FromCli();
         try
         {
-            var result = await Services.GetRequiredService<IMediator>().Send(request, cancellationToken).ConfigureAwait(false);
-            await Output.WriteLineAsync(text is null ? JsonSerializer.Serialize(result, Indented) : text(result)).ConfigureAwait(false);
-            if (deliverOutbox)
-            {
-                await Services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(cancellationToken).ConfigureAwait(false);
-            }
-
+            await report(await work(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
 #pragma warning disable CA1031 // Every failure is reported the way the HTTP API reports it.
@@ -59,4 +73,7 @@ internal sealed class VerbContext : InvocationConfiguration
             return problem.Status == StatusCodes.Status503ServiceUnavailable ? ExitCodes.Unavailable : ExitCodes.Refused;
         }
     }
+
+    /// <summary>Prints <paramref name="value"/> as one JSON document in the wire dialect (snake_case).</summary>
+    public Task WriteJsonAsync<T>(T value) => Output.WriteLineAsync(JsonSerializer.Serialize(value, Indented));
 }
