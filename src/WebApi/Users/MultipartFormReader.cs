@@ -85,9 +85,12 @@ public static class MultipartFormReader
                 }
 
                 var imageLimit = field.Image is { } kind ? MaxImageBytes(kind, media) : 0;
-                if (disposition.FileName.HasValue || disposition.FileNameStar.HasValue)
+                // The raw parameters, not FileName/FileNameStar: those decode, and throw on a parameter without a value
+                // (`filename*`); only whether a file name is there, and empty, matters here.
+                var fileNames = disposition.Parameters.Where(p => IsFileName(p.Name)).ToList();
+                if (fileNames.Count > 0)
                 {
-                    var noFileChosen = StringSegment.IsNullOrEmpty(disposition.FileName) && StringSegment.IsNullOrEmpty(disposition.FileNameStar);
+                    var noFileChosen = fileNames.All(p => IsEmptyFileName(p.Value));
                     if (field is { Image: not null, IsBase64: false } && !noFileChosen)
                     {
                         files[field.Name] = await ReadFileAsync(section.Body, imageLimit, cancellationToken).ConfigureAwait(false);
@@ -121,6 +124,17 @@ public static class MultipartFormReader
     }
 
     /// <summary>An image file: its bytes, or — when there are more than <paramref name="limit"/> — only its length, which the validator refuses.</summary>
+    private static bool IsFileName(StringSegment name) =>
+        name.Equals("filename", StringComparison.OrdinalIgnoreCase) || name.Equals("filename*", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>No file chosen: <c>filename=""</c>, <c>filename*=UTF-8''</c>, or a name without a value at all.</summary>
+    private static bool IsEmptyFileName(StringSegment value)
+    {
+        var name = HeaderUtilities.RemoveQuotes(value);
+        var encoded = name.Value?.LastIndexOf("''", StringComparison.Ordinal) ?? -1;
+        return StringSegment.IsNullOrEmpty(encoded < 0 ? name : name.Subsegment(encoded + 2));
+    }
+
     private static async Task<ImageUpload> ReadFileAsync(Stream part, long limit, CancellationToken cancellationToken)
     {
         var (content, length) = await ReadPartAsync(part, limit, cancellationToken).ConfigureAwait(false);

@@ -108,6 +108,9 @@ public class HostileBodyTests(TestApp app) : IClassFixture<TestApp>
         { "application/x-www-form-urlencoded", Encoding.ASCII.GetBytes(string.Join("&", Enumerable.Range(0, 5000).Select(i => $"k{i}=v"))) },
         { "application/json; charset=utf-16", Encoding.Unicode.GetBytes("{\"bio\": \"x\"}") },
         { "application/json", [0xEF, 0xBB, 0xBF, .. "{\"bio\": \"bom\"}"u8.ToArray()] },
+        // A file name parameter without a value (found by the fuzz, seed 5Z0hVWASbnP2): no file chosen, not a 500.
+        { "multipart/form-data; boundary=b", Encoding.ASCII.GetBytes("--b\r\nContent-Disposition: form-data; name=\"cover\"; filename=\"\"; filename*\r\n\r\n\r\n--b--\r\n") },
+        { "multipart/form-data; boundary=b", Encoding.ASCII.GetBytes("--b\r\nContent-Disposition: form-data; name=\"avatar\"; filename*\r\n\r\nxx\r\n--b--\r\n") },
     };
 
     [Theory]
