@@ -184,13 +184,7 @@ public sealed class AuditTrailTests(AuditTrailTests.App fixture) : IClassFixture
     private Task<List<AuditEntry>> EntriesAsync(long id) =>
         Host.QueryAsync(db => db.Set<AuditEntry>().AsNoTracking().Where(e => e.UserId == id).ToListAsync());
 
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter(CultureInfo.InvariantCulture);
-        using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var exitCode = await OperatorCommands.RunAsync(Host.Services, args, output, error);
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => Host.RunVerbAsync(args);
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 

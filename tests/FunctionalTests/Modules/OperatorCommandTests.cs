@@ -11,13 +11,7 @@ namespace CleanUser.FunctionalTests.Modules;
 /// <summary>The operator verbs (docs/operations.md#verbs) against the real app's services and database.</summary>
 public sealed class OperatorCommandTests(TestApp app) : IClassFixture<TestApp>
 {
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter(CultureInfo.InvariantCulture);
-        using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var exitCode = await OperatorCommands.RunAsync(app.Services, args, output, error);
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => app.RunVerbAsync(args);
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
