@@ -61,7 +61,7 @@ public sealed class UserRepository(CleanUserDbContext db, IDatabaseProvider prov
         ArgumentNullException.ThrowIfNull(username);
         var (name, look, at) = (username.Normalized, username.Skeleton, now.UtcDateTime);
         var rows = await db.Database.SqlQuery<FactsRow>($"""
-            SELECT "Self"."Username" AS "Current", "Self"."UsernameChangedAt" AS "LastRenamedAt",
+            SELECT "Self"."Username" AS "Current", "Self"."RenamedAt" AS "LastRenamedAt",
                 EXISTS (SELECT 1 FROM "Users" WHERE "NormalizedUsername" = {name} AND "Id" <> {userId}) AS "TakenByAnother",
                 EXISTS (SELECT 1 FROM "Users" WHERE "UsernameSkeleton" = {look} AND "Id" <> {userId}) AS "LooksLikeAnother",
                 EXISTS (SELECT 1 FROM "ReleasedUsernames" WHERE "NormalizedUsername" = {name} AND "FormerHolderId" <> {userId}

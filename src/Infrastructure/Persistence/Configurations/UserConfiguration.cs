@@ -21,6 +21,15 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
     /// <summary>The final guard against look-alikes: unique over the users whose look is their own (<see cref="User.UsernameMayLookAlike"/> false).</summary>
     public const string UniqueUsernameSkeletonIndex = "IX_Users_UsernameSkeleton_Unique";
 
+    // Columns that hold no user name have no "Username" in their names: tools that copy users (the load comparison's
+    // seeding, docs/benchmarks.md) give every such column a fresh name of its own.
+
+    /// <summary>The column of <see cref="User.UsernameMayLookAlike"/>.</summary>
+    public const string MayLookAlikeColumn = "MayLookAlike";
+
+    /// <summary>The column of <see cref="User.UsernameChangedAt"/>.</summary>
+    public const string RenamedAtColumn = "RenamedAt";
+
     public void Configure(EntityTypeBuilder<User> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -41,8 +50,9 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.HasIndex([UsernameSkeleton], UsernameSkeletonIndex);
         // The same text on both databases: SQLite stores the flag as 0/1 and reads NOT of it as PostgreSQL reads a boolean.
         builder.HasIndex([UsernameSkeleton], UniqueUsernameSkeletonIndex).IsUnique()
-            .HasFilter($"NOT \"{nameof(User.UsernameMayLookAlike)}\"");
-        builder.Property(u => u.UsernameChangedAt);
+            .HasFilter($"NOT \"{MayLookAlikeColumn}\"");
+        builder.Property(u => u.UsernameMayLookAlike).HasColumnName(MayLookAlikeColumn);
+        builder.Property(u => u.UsernameChangedAt).HasColumnName(RenamedAtColumn);
 
         builder.Property(u => u.RealName).HasMaxLength(User.RealNameRule.MaxLength);
         builder.Property(u => u.Bio);

@@ -189,10 +189,12 @@ namespace CleanUser.Infrastructure.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTimeOffset?>("UsernameChangedAt")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("RenamedAt");
 
                     b.Property<bool>("UsernameMayLookAlike")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("MayLookAlike");
 
                     b.Property<string>("UsernameSkeleton")
                         .IsRequired()
@@ -255,7 +257,7 @@ namespace CleanUser.Infrastructure.Persistence.Migrations
 
                     b.HasIndex(new[] { "UsernameSkeleton" }, "IX_Users_UsernameSkeleton_Unique")
                         .IsUnique()
-                        .HasFilter("NOT \"UsernameMayLookAlike\"");
+                        .HasFilter("NOT \"MayLookAlike\"");
 
                     b.ToTable("Users", (string)null);
                 });

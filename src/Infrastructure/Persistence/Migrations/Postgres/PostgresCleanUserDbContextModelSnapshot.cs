@@ -200,10 +200,12 @@ namespace CleanUser.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(255)");
 
                     b.Property<DateTimeOffset?>("UsernameChangedAt")
-                        .HasColumnType("timestamp with time zone");
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("RenamedAt");
 
                     b.Property<bool>("UsernameMayLookAlike")
-                        .HasColumnType("boolean");
+                        .HasColumnType("boolean")
+                        .HasColumnName("MayLookAlike");
 
                     b.Property<string>("UsernameSkeleton")
                         .IsRequired()
@@ -266,7 +268,7 @@ namespace CleanUser.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasIndex(new[] { "UsernameSkeleton" }, "IX_Users_UsernameSkeleton_Unique")
                         .IsUnique()
-                        .HasFilter("NOT \"UsernameMayLookAlike\"");
+                        .HasFilter("NOT \"MayLookAlike\"");
 
                     b.ToTable("Users", (string)null);
                 });
