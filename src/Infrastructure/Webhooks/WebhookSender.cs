@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using CleanUser.Application.Common.Interfaces;
+using CleanUser.Application.Common.Observability;
+using CleanUser.Infrastructure.Observability;
 using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +26,7 @@ public sealed partial class WebhookSender(
     IOptions<WebhookOptions> options,
     IOptions<OutboxOptions> outboxOptions,
     TimeProvider time,
+    CleanUserMetrics metrics,
     ILogger<WebhookSender> logger)
 {
     /// <summary>The named <see cref="HttpClient"/>: no redirects, no cookies, the timeout of <see cref="WebhookOptions"/>.</summary>
@@ -123,6 +127,11 @@ public sealed partial class WebhookSender(
 
     private async Task SendAsync(Claimed delivery, string claim, CancellationToken cancellationToken)
     {
+        // docs/operations.md#observability: a span per attempt; the HttpClient's own span is its child.
+        using var span = CleanUserTelemetry.Source.StartActivity("webhook delivery", ActivityKind.Client);
+        span?.SetTag("cleanuser.webhook.event_id", delivery.EventId);
+        span?.SetTag("cleanuser.webhook.endpoint_id", delivery.EndpointId);
+        span?.SetTag("cleanuser.webhook.attempt", delivery.Attempts + 1);
         var body = Encoding.UTF8.GetBytes(delivery.Body);
         var started = time.GetTimestamp();
         int? status = null;
@@ -149,11 +158,19 @@ public sealed partial class WebhookSender(
             error = exception.Message;
         }
 
-        await RecordAsync(delivery, claim, status, error, time.GetElapsedTime(started)).ConfigureAwait(false);
+        var outcome = await RecordAsync(delivery, claim, status, error, time.GetElapsedTime(started)).ConfigureAwait(false);
+        span?.SetTag(CleanUserTelemetry.OutcomeTag, outcome);
+        if (error is not null)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, error);
+        }
     }
 
-    /// <summary>The attempt and the delivery's next state, together, as long as this round still holds the delivery.</summary>
-    private async Task RecordAsync(Claimed delivery, string claim, int? status, string? error, TimeSpan duration)
+    /// <summary>
+    /// The attempt and the delivery's next state, together, as long as this round still holds the delivery. Returns the
+    /// outcome counted in <c>cleanuser.webhook.deliveries</c>: <c>delivered</c>, <c>retrying</c> or <c>failed</c>.
+    /// </summary>
+    private async Task<string> RecordAsync(Claimed delivery, string claim, int? status, string? error, TimeSpan duration)
     {
         var settings = options.Value;
         var attempt = delivery.Attempts + 1;
@@ -187,18 +204,25 @@ public sealed partial class WebhookSender(
             return held;
         }, CancellationToken.None).ConfigureAwait(false);
 
+        string outcome;
         if (error is null)
         {
             LogDelivered(logger, delivery.EventId, delivery.EndpointId, attempt);
+            outcome = "delivered";
         }
         else if (retryAt is { } next)
         {
             LogRetrying(logger, delivery.EventId, delivery.EndpointId, attempt, error, next);
+            outcome = "retrying";
         }
         else
         {
             LogFailed(logger, delivery.EventId, delivery.EndpointId, attempt, error);
+            outcome = "failed";
         }
+
+        metrics.RecordWebhookDelivery(outcome);
+        return outcome;
     }
 
     private sealed record Claimed(long Id, long EventId, long EndpointId, int Attempts, string Target, string Secret, string Body);

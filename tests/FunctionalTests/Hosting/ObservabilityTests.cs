@@ -67,6 +67,26 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public async Task Webhook_attempts_are_counted_by_outcome()
+    {
+        var settings = new Dictionary<string, string>(Prometheus) { ["Webhooks:RetryBaseSeconds"] = "0.05" };
+        using var app = TestApp.With(new TestAppOptions { Settings = settings });
+        await using var subscription = await Webhooks.Subscription.StartAsync(app);
+        subscription.Receiver.AnswerNext(500);
+        var id = await app.CreateUserAsync();
+
+        (await app.ClientFor(id).PatchJsonAsync(id, new { bio = "counted" })).EnsureSuccessStatusCode();
+
+        Assert.Equal([500, 200], (await subscription.ReceivedAsync(2)).Select(r => r.Answered));
+        await Eventually.TrueAsync(async () =>
+        {
+            var metrics = await ScrapeAsync(app);
+            return WebhookDeliveries(metrics, "retrying") == 1 && WebhookDeliveries(metrics, "delivered") == 1 &&
+                   WebhookDeliveries(metrics, "failed") == 0;
+        }, "one retried and one delivered attempt are counted");
+    }
+
+    [Fact]
     public async Task Each_mediatr_request_is_a_span_named_after_it_with_its_outcome()
     {
         var spans = new ConcurrentBag<Activity>();
@@ -184,6 +204,13 @@ public sealed class ObservabilityTests
 
     private static double ValueOrZero(string metrics, string name) =>
         Samples(metrics, name).SingleOrDefault() is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : 0;
+
+    private static double WebhookDeliveries(string metrics, string outcome) =>
+        metrics.Split('\n')
+            .Where(line => line.StartsWith("cleanuser_webhook_deliveries_total{", StringComparison.Ordinal) &&
+                           line.Contains($"outcome=\"{outcome}\"", StringComparison.Ordinal))
+            .Select(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture))
+            .SingleOrDefault();
 
     private static IEnumerable<string> Samples(string metrics, string name) =>
         metrics.Split('\n')
