@@ -9,7 +9,7 @@ namespace CleanUser.WebApi.Infrastructure;
 /// garbage collector returns freed pages only while it collects, and collects only while the process allocates: after
 /// a burst of large bodies and images an idle service would keep a gigabyte it no longer uses. Every
 /// <see cref="MemoryOptions.CheckSeconds"/> this looks at the process's resident memory; above
-/// <see cref="MemoryOptions.TrimAboveMiB"/>, and grown since the last trim, it runs one aggressive, compacting
+/// <see cref="MemoryOptions.TrimAboveMiB"/>, and grown since the last trim or 30 s after it, it runs one aggressive, compacting
 /// collection (large objects included), which releases what is free, and asks the C allocator to release the pages
 /// SkiaSharp's decoders and SQLite freed.
 /// </summary>
@@ -30,7 +30,6 @@ internal sealed partial class MemoryTrimmer(IOptions<MemoryOptions> options, ILo
         {
             return;
         }
-
 
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(settings.CheckSeconds));
         var threshold = settings.TrimAboveMiB * 1024L * 1024;
