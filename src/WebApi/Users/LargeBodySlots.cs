@@ -1,4 +1,5 @@
 using CleanUser.Infrastructure.Common;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace CleanUser.WebApi.Users;
 
@@ -18,7 +19,10 @@ public sealed class LargeBodySlots() : BoundedSlots(Environment.ProcessorCount, 
     public async Task<IDisposable?> EnterIfLargeAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var large = request.ContentLength is { } length ? length > LargeBodyBytes : request.Headers.TransferEncoding.Count > 0;
+        // Unknown length: chunked HTTP/1.1, or HTTP/2 and 3 without Content-Length — whatever the server says may carry a body.
+        var large = request.ContentLength is { } length
+            ? length > LargeBodyBytes
+            : request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.Headers.TransferEncoding.Count > 0;
         return large ? await EnterAsync(cancellationToken).ConfigureAwait(false) : null;
     }
 }
