@@ -121,7 +121,7 @@ public sealed class ObservabilityTests
     public async Task With_an_otlp_endpoint_the_spans_of_a_request_are_exported_to_it()
     {
         using var collector = new HttpListener();
-        var port = FreePort();
+        var port = Ports.Free();
         collector.Prefixes.Add($"http://127.0.0.1:{port}/");
         collector.Start();
         var received = new ConcurrentDictionary<string, string>();
@@ -172,13 +172,6 @@ public sealed class ObservabilityTests
             context.Response.ContentType = "application/x-protobuf";
             context.Response.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static readonly Dictionary<string, string> Prometheus = new() { ["Observability:Prometheus"] = "true" };

@@ -52,6 +52,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public int RedirectsFollowed => Volatile.Read(ref _redirectsFollowed);
 
+    /// <summary>How long each request waits for its answer: a slow receiver keeps deliveries claimed for longer.</summary>
+    public TimeSpan Delay { get; set; }
+
     private Uri Address => new(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     public static async Task<WebhookReceiver> StartAsync()
@@ -132,6 +135,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             _received.Add(new Received(body, signature, Verify(signature, body, Secret, DateTimeOffset.UtcNow),
                 context.Request.ContentType, status));
+        }
+
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay);
         }
 
         if (status == StatusCodes.Status301MovedPermanently)

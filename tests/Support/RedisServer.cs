@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace CleanUser.FunctionalTests.HttpStandards;
+namespace CleanUser.Tests.Support;
 
 /// <summary>
 /// A real Redis for the shared rate-limit store's tests: Debian's <c>redis-server</c>, started on a free loopback port
@@ -40,7 +40,7 @@ public sealed class RedisServer : IDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "cleanuser-tests", "redis-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var port = FreePort();
+        var port = Ports.Free();
         var start = new ProcessStartInfo(FindServer() ?? "redis-server")
         {
             WorkingDirectory = directory,
@@ -113,13 +113,6 @@ public sealed class RedisServer : IDisposable
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string? FindServer() =>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Xml.Linq;
 
-namespace CleanUser.IntegrationTests.Images;
+namespace CleanUser.Tests.Support;
 
 /// <summary>
 /// A real S3-compatible server for the S3 media store tests: the npm package <c>s3rver</c> (pinned in
@@ -24,6 +24,7 @@ public sealed class S3Server : IDisposable
     private readonly Process _process;
     private readonly string _directory;
     private readonly HttpClient _http = new();
+    private readonly List<string> _requests = [];
 
     private S3Server(Process process, string directory, Uri serviceUrl)
     {
@@ -42,8 +43,25 @@ public sealed class S3Server : IDisposable
     /// <summary>The server's endpoint, <c>http://127.0.0.1:&lt;port&gt;/</c>.</summary>
     public Uri ServiceUrl { get; }
 
-    /// <summary>Starts a server; fails the test when it does not say it listens within 30 s.</summary>
-    public static async Task<S3Server> StartAsync()
+    /// <summary>
+    /// With <c>logRequests</c> on: every request answered so far, as <c>METHOD /bucket/key status</c>, in order.
+    /// </summary>
+    public IReadOnlyList<string> Requests
+    {
+        get
+        {
+            lock (_requests)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts a server; fails the test when it does not say it listens within 30 s. <paramref name="logRequests"/>
+    /// keeps a line per request in <see cref="Requests"/>.
+    /// </summary>
+    public static async Task<S3Server> StartAsync(bool logRequests = false)
     {
         var directory = Path.Combine(Path.GetTempPath(), "cleanuser-tests", "s3-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -56,6 +74,11 @@ public sealed class S3Server : IDisposable
         start.ArgumentList.Add("start.js");
         start.ArgumentList.Add("0");
         start.ArgumentList.Add(directory);
+        if (logRequests)
+        {
+            start.ArgumentList.Add("--log-requests");
+        }
+
         var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -77,7 +100,9 @@ public sealed class S3Server : IDisposable
             throw new InvalidOperationException($"s3rver did not start (tests/s3rver/start.js): {line} {await error}");
         }
 
-        return new S3Server(process, directory, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new S3Server(process, directory, new Uri($"http://127.0.0.1:{port}/"));
+        _ = server.ReadRequestsAsync(); // also drains the output, so the server never blocks on a full pipe
+        return server;
     }
 
     /// <summary>A new, empty bucket, made with an anonymous PUT (s3rver lets those through).</summary>
@@ -132,6 +157,27 @@ public sealed class S3Server : IDisposable
         catch (IOException)
         {
             // A temporary folder left behind is harmless.
+        }
+    }
+
+    private async Task ReadRequestsAsync()
+    {
+        try
+        {
+            while (await _process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith("request ", StringComparison.Ordinal))
+                {
+                    lock (_requests)
+                    {
+                        _requests.Add(line["request ".Length..]);
+                    }
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped and disposed: nothing more to read.
         }
     }
 
