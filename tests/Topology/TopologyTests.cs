@@ -3,11 +3,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using CleanUser.Infrastructure.Audit;
-using CleanUser.IntegrationTests.Images;
 using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Webhooks;
+using CleanUser.IntegrationTests.Images;
 using CleanUser.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
 
 namespace CleanUser.Topology;
 
@@ -15,7 +16,7 @@ namespace CleanUser.Topology;
 /// The fleet of docs/deploy.md under load, through nginx only: two instances over one PostgreSQL database, one S3
 /// bucket and one Redis (<see cref="Fleet"/>). Each test uses users of its own; they run one after the other.
 /// </summary>
-public sealed class TopologyTests(Fleet fleet) : IClassFixture<Fleet>
+public sealed class TopologyTests(Fleet fleet, ITestOutputHelper output) : IClassFixture<Fleet>
 {
     private static readonly string[] Fields = ["real_name", "bio", "location", "description", "website"];
 
@@ -142,6 +143,7 @@ public sealed class TopologyTests(Fleet fleet) : IClassFixture<Fleet>
         // One bucket for the user across both instances: per-instance buckets would have let all of them through.
         var written = answers.Count(a => a.Status == HttpStatusCode.OK);
         var refilled = (int)Math.Ceiling(clock.Elapsed.TotalMinutes * Fleet.WritesPerMinute);
+        output.WriteLine($"{written} of {answers.Count} writes in {clock.Elapsed.TotalSeconds:F1} s; the rest 429.");
         Assert.InRange(written, Fleet.WriteBurst, Fleet.WriteBurst + refilled);
         var throttled = answers.Where(a => a.Status != HttpStatusCode.OK).ToList();
         AssertAll(throttled, HttpStatusCode.TooManyRequests);
@@ -183,6 +185,8 @@ public sealed class TopologyTests(Fleet fleet) : IClassFixture<Fleet>
             AssertAll(failed, HttpStatusCode.BadGateway);
             Assert.InRange(failed.Count, 0, Concurrency);
             Assert.NotEmpty(claimed.Outbox.Concat(claimed.Deliveries));
+            output.WriteLine($"Killed instance {victim.Name}: {failed.Count} of {answers.Length} PATCHes answered 502; " +
+                $"claimed then: {claimed.Outbox.Length} outbox rows, {claimed.Deliveries.Length} webhook deliveries.");
 
             // With the victim still down, the other instance takes its claims over once their lease ends.
             await OutboxDoneAsync();

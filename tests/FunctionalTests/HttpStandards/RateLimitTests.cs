@@ -142,9 +142,29 @@ public sealed class RateLimitTests
         }
     }
 
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    [InlineData("/metrics")]
+    public async Task Health_checks_and_the_metrics_scrape_are_outside_the_limits(string path)
+    {
+        // Probes and scrapes come often, from one address, without credentials: counted, they would eat the anonymous
+        // budget of that network and, once refused, take the instance out of the proxy's rotation.
+        using var app = WithLimits(("AnonymousPerMinute", "1"), ("Observability:Prometheus", "true"));
+        using var client = app.Client();
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var probe = new HttpRequestMessage(HttpMethod.Get, Api.Relative(path));
+            probe.Headers.Add("X-Forwarded-For", "203.0.113.9");
+            using var response = await client.SendAsync(probe);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
     private static TestApp WithLimits(params (string Key, string Value)[] limits)
     {
-        var settings = limits.ToDictionary(l => "RateLimiting:" + l.Key, l => l.Value);
+        var settings = limits.ToDictionary(l => l.Key.Contains(':', StringComparison.Ordinal) ? l.Key : "RateLimiting:" + l.Key, l => l.Value);
         settings["ForwardedHeaders_Enabled"] = "true";
         return TestApp.With(new TestAppOptions { Settings = settings });
     }
