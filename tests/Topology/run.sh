@@ -26,7 +26,7 @@ fi
 # The tests stop every process they start by its PID. In case they cannot (the test host dies), they run in a process
 # group of their own, which is killed on the way out.
 log="$(mktemp)"
-setsid dotnet test tests/Topology --logger "console;verbosity=normal" > >(tee "$log") 2>&1 &
+setsid dotnet test tests/Topology --logger "console;verbosity=detailed" > >(tee "$log") 2>&1 &
 group=$!
 trap 'kill -9 -- "-$group" 2>/dev/null; rm -f "$log"' EXIT
 wait "$group"
