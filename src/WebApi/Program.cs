@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 
+MemoryTrimmer.ConfigureNativeAllocator();
 var builder = WebApplication.CreateBuilder(args);
 builder.Services
     .AddApplication()

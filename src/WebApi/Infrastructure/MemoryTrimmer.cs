@@ -59,6 +59,40 @@ internal sealed partial class MemoryTrimmer(IOptions<MemoryOptions> options, ILo
     }
 
     /// <summary>
+    /// Sets glibc's allocator up before the service allocates much (docs/adr/0022-memory.md): every block of 128 KiB or
+    /// more gets pages of its own, handed back to the system as soon as it is freed — a decoded bitmap or a large body
+    /// no longer stays behind in an arena (glibc otherwise raises this threshold towards 32 MiB each time it frees such
+    /// a block) — and at most two arenas, so freed memory is not spread over an arena per busy thread.
+    /// <c>MALLOC_MMAP_THRESHOLD_</c> or <c>MALLOC_ARENA_MAX</c> in the environment wins. Not glibc: nothing happens.
+    /// </summary>
+    public static void ConfigureNativeAllocator()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        try
+        {
+            if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is null)
+            {
+                _ = MallOpt(MmapThreshold, 128 * 1024);
+            }
+
+            if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is null)
+            {
+                _ = MallOpt(ArenaMax, 2);
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+        }
+        catch (DllNotFoundException)
+        {
+        }
+    }
+
+    /// <summary>
     /// glibc keeps freed blocks in its arenas; <c>malloc_trim</c> hands the free pages back. By its soname: plain "libc"
     /// finds no library (<c>libc.so</c> is a linker script, when it is there at all). Absent elsewhere (musl): skipped.
     /// </summary>
@@ -75,6 +109,14 @@ internal sealed partial class MemoryTrimmer(IOptions<MemoryOptions> options, ILo
         {
         }
     }
+
+    /// <summary><c>M_MMAP_THRESHOLD</c> and <c>M_ARENA_MAX</c> of glibc's <c>malloc.h</c>.</summary>
+    private const int MmapThreshold = -3;
+    private const int ArenaMax = -8;
+
+    [DllImport("libc.so.6", EntryPoint = "mallopt")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int MallOpt(int parameter, int value);
 
     [DllImport("libc.so.6", EntryPoint = "malloc_trim")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
