@@ -156,6 +156,7 @@ public sealed class TopologyTests(Fleet fleet, ITestOutputHelper output) : IClas
     {
         const int Concurrency = 16;
         var users = await fleet.CreateUsersAsync(20);
+        var ids = users.Select(u => u.Id).ToList();
         var victim = fleet.Instances[0];
         var writes = (from round in Enumerable.Range(0, 10) from user in users select (user, round)).ToList();
         var done = 0;
@@ -176,7 +177,7 @@ public sealed class TopologyTests(Fleet fleet, ITestOutputHelper output) : IClas
                 return answer;
             });
             await halfway.Task;
-            claimed = await ClaimedAsync();
+            claimed = await ClaimedAsync(ids);
             victim.Kill();
             var answers = await burst;
 
@@ -190,7 +191,6 @@ public sealed class TopologyTests(Fleet fleet, ITestOutputHelper output) : IClas
 
             // With the victim still down, the other instance takes its claims over once their lease ends.
             await OutboxDoneAsync();
-            var ids = users.Select(u => u.Id).ToList();
             var deliveries = await fleet.Admin.QueryAsync(db => db.Set<WebhookDelivery>().AsNoTracking()
                 .Where(d => d.EndpointId == fleet.Webhooks.EndpointId && ids.Contains(d.UserId)).ToListAsync());
             Assert.All(deliveries, d => Assert.Equal(WebhookDeliveryState.Delivered, d.State));
@@ -276,13 +276,17 @@ public sealed class TopologyTests(Fleet fleet, ITestOutputHelper output) : IClas
         Assert.True(other is null, $"{other?.Status} from {other?.Upstream}: {other?.Body}\n{fleet.Logs}");
     }
 
-    /// <summary>The outbox rows and webhook deliveries some instance has claimed and not finished, now.</summary>
-    private Task<(long[] Outbox, long[] Deliveries)> ClaimedAsync() => fleet.Admin.QueryAsync(async db =>
+    /// <summary>
+    /// The outbox rows, and the webhook deliveries for <paramref name="users"/>, that some instance has claimed and not
+    /// finished, now.
+    /// </summary>
+    private Task<(long[] Outbox, long[] Deliveries)> ClaimedAsync(List<long> users) => fleet.Admin.QueryAsync(async db =>
     {
         var now = DateTime.UtcNow;
         var outbox = await db.Set<OutboxMessage>().Where(m => m.ProcessedAt == null && m.LockedUntil > now).Select(m => m.Id).ToArrayAsync();
         var deliveries = await db.Set<WebhookDelivery>()
-            .Where(d => d.State == WebhookDeliveryState.Pending && d.LockedUntil > now).Select(d => d.Id).ToArrayAsync();
+            .Where(d => users.Contains(d.UserId) && d.State == WebhookDeliveryState.Pending && d.LockedUntil > now)
+            .Select(d => d.Id).ToArrayAsync();
         return (outbox, deliveries);
     });
 

@@ -23,6 +23,10 @@ internal sealed partial class MemoryTrimmer(IOptions<MemoryOptions> options, ILo
 
     private static readonly TimeSpan RetrimAfter = TimeSpan.FromSeconds(30);
 
+    /// <summary><c>M_MMAP_THRESHOLD</c> and <c>M_ARENA_MAX</c> of glibc's <c>malloc.h</c>.</summary>
+    private const int MmapThreshold = -3;
+    private const int ArenaMax = -8;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -109,10 +113,6 @@ internal sealed partial class MemoryTrimmer(IOptions<MemoryOptions> options, ILo
         {
         }
     }
-
-    /// <summary><c>M_MMAP_THRESHOLD</c> and <c>M_ARENA_MAX</c> of glibc's <c>malloc.h</c>.</summary>
-    private const int MmapThreshold = -3;
-    private const int ArenaMax = -8;
 
     [DllImport("libc.so.6", EntryPoint = "mallopt")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
