@@ -9,7 +9,8 @@ namespace CleanUser.WebApi.Infrastructure;
 /// garbage collector returns freed pages only while it collects, and collects only while the process allocates: after
 /// a burst of large bodies and images an idle service would keep a gigabyte it no longer uses. Every
 /// <see cref="MemoryOptions.CheckSeconds"/> this looks at the process's resident memory; above
-/// <see cref="MemoryOptions.TrimAboveMiB"/>, and grown since the last trim or 30 s after it, it runs one aggressive, compacting
+/// <see cref="MemoryOptions.TrimAboveMiB"/>, and grown since the last trim, 30 s after it, or as soon as a burst is over (the
+/// first check that sees next to no allocation after one that saw some), it runs one aggressive, compacting
 /// collection (large objects included), which releases what is free, and asks the C allocator to release the pages
 /// SkiaSharp's decoders and SQLite freed.
 /// </summary>
@@ -22,6 +23,9 @@ internal sealed partial class MemoryTrimmer(IOptions<MemoryOptions> options, ILo
     private const long GrowthBeforeNextTrim = 16 * 1024 * 1024;
 
     private static readonly TimeSpan RetrimAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>Managed allocation between two checks below which the process counts as quiet (background work only).</summary>
+    private const long QuietBelow = 1024 * 1024;
 
     /// <summary><c>M_MMAP_THRESHOLD</c> and <c>M_ARENA_MAX</c> of glibc's <c>malloc.h</c>.</summary>
     private const int MmapThreshold = -3;
@@ -39,16 +43,27 @@ internal sealed partial class MemoryTrimmer(IOptions<MemoryOptions> options, ILo
         var threshold = settings.TrimAboveMiB * 1024L * 1024;
         var floor = 0L;
         var lastTrim = DateTime.MinValue;
+        var allocated = GC.GetTotalAllocatedBytes();
+        var wasQuiet = true;
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             // Resident memory, not the collector's alone: most of what a burst leaves behind is native (decoders, the C heap).
             var resident = Environment.WorkingSet;
             floor = Math.Min(floor, resident);
-            if (resident <= threshold || (resident <= floor + GrowthBeforeNextTrim && DateTime.UtcNow - lastTrim < RetrimAfter))
+            // The first quiet check after a busy one: the burst is over, and what it left can go now, not 30 s later.
+            var allocatedNow = GC.GetTotalAllocatedBytes();
+            var quiet = allocatedNow - allocated < QuietBelow;
+            var burstOver = quiet && !wasQuiet;
+            (allocated, wasQuiet) = (allocatedNow, quiet);
+            if (resident <= threshold ||
+                (!burstOver && resident <= floor + GrowthBeforeNextTrim && DateTime.UtcNow - lastTrim < RetrimAfter))
             {
                 continue;
             }
 
+            // Objects with finalizers (native handles) are only queued by a collection; they are freed by the next one.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+            GC.WaitForPendingFinalizers();
             GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             if (OperatingSystem.IsLinux())

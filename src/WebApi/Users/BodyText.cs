@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using CleanUser.WebApi.Infrastructure;
 using Microsoft.Net.Http.Headers;
 
@@ -28,6 +29,25 @@ internal static class BodyText
         catch (InvalidOperationException exception)
         {
             throw RequestRejectedException.ParseError($"JSON parse error - {exception.Message}");
+        }
+    }
+
+    /// <summary>
+    /// <see cref="EnsureReadable(JsonElement)"/> for the value <paramref name="reader"/> is on, which it leaves on the
+    /// value's last token. A string without escapes is checked as UTF-8 where it lies, without making a .NET string of it.
+    /// </summary>
+    public static void SkipReadable(ref Utf8JsonReader reader)
+    {
+        EnsureReadable(ref reader);
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            return;
+        }
+
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            EnsureReadable(ref reader);
         }
     }
 
@@ -78,6 +98,15 @@ internal static class BodyText
         catch (Exception exception) when (exception is ArgumentException or NotSupportedException)
         {
             throw RequestRejectedException.ParseError($"Text parse error - the charset {declared.WebName} is not supported.");
+        }
+    }
+
+    private static void EnsureReadable(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName &&
+            (reader.ValueIsEscaped || !Utf8.IsValid(reader.ValueSpan)))
+        {
+            _ = reader.GetString(); // throws InvalidOperationException for what is not text
         }
     }
 

@@ -103,6 +103,11 @@ public static class PatchBodyReader
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// A JSON object, read token by token: a <c>JsonDocument</c> would rent index space the size of the body from the
+    /// shared array pool, which keeps it for a minute after a large body (a base64 image) — the reader allocates only
+    /// the strings of the fields kept (docs/adr/0022-memory.md).
+    /// </summary>
     private static PatchUserCommand ReadJson(byte[] body, PatchUserCommand command)
     {
         if (body.Length == 0)
@@ -110,49 +115,57 @@ public static class PatchBodyReader
             return command;
         }
 
-        JsonDocument document;
+        var values = new List<KeyValuePair<string, string?>>();
+        var typeErrors = new List<(string, string, string)>();
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 32 });
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                BodyText.SkipReadable(ref reader);
+                reader.Read(); // a parse error after the value still comes first
+                throw RequestRejectedException.ParseError("The body must be a JSON object.");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                reader.Read();
+                var kept = ProfileFields.Find(name) is not null;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.String when kept:
+                        values.Add(KeyValuePair.Create(name, reader.GetString()));
+                        break;
+                    case JsonTokenType.Null when kept:
+                        values.Add(KeyValuePair.Create(name, (string?)null));
+                        break;
+                    default:
+                        if (kept)
+                        {
+                            typeErrors.Add((name, "invalid", "Not a valid string."));
+                        }
+
+                        BodyText.SkipReadable(ref reader);
+                        break;
+                }
+            }
+
+            reader.Read(); // nothing but white space after the object
         }
         catch (JsonException exception)
         {
             throw RequestRejectedException.ParseError($"JSON parse error - {exception.Message}");
         }
-
-        using (document)
+        catch (InvalidOperationException exception)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw RequestRejectedException.ParseError("The body must be a JSON object.");
-            }
-
-            BodyText.EnsureReadable(document.RootElement);
-
-            var values = new List<KeyValuePair<string, string?>>();
-            var typeErrors = new List<(string, string, string)>();
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                if (ProfileFields.Find(property.Name) is null)
-                {
-                    continue;
-                }
-
-                switch (property.Value.ValueKind)
-                {
-                    case JsonValueKind.String or JsonValueKind.Null:
-                        values.Add(KeyValuePair.Create(property.Name, property.Value.GetString()));
-                        break;
-                    default:
-                        typeErrors.Add((property.Name, "invalid", "Not a valid string."));
-                        break;
-                }
-            }
-
-            return typeErrors.Count > 0
-                ? throw RequestRejectedException.InvalidFields(typeErrors)
-                : command with { Patch = ProfilePatch.Parse(values) };
+            throw RequestRejectedException.ParseError($"JSON parse error - {exception.Message}");
         }
+
+        return typeErrors.Count > 0
+            ? throw RequestRejectedException.InvalidFields(typeErrors)
+            : command with { Patch = ProfilePatch.Parse(values) };
     }
 
     /// <summary>

@@ -51,6 +51,28 @@ public class HostileBodyTests(TestApp app) : IClassFixture<TestApp>
         await response.AssertErrorAsync(HttpStatusCode.BadRequest, "parse_error");
     }
 
+    /// <summary>JSON whose bytes are not text where the service does not read the value: it is refused all the same.</summary>
+    public static TheoryData<string, byte[]> NotTextWhereIgnored => new()
+    {
+        { "an ignored field", [.. "{\"nope\":\""u8.ToArray(), 0xC3, 0x28, .. "\",\"bio\":\"x\"}"u8.ToArray()] },
+        { "an ignored array", [.. "{\"tags\":[\"ok\",{\"deep\":\""u8.ToArray(), 0xFF, .. "\"}],\"bio\":\"x\"}"u8.ToArray()] },
+        { "a key", [.. "{\""u8.ToArray(), 0xED, 0xA0, 0x80, .. "\":\"x\",\"bio\":\"x\"}"u8.ToArray()] },
+        { "a document that is not an object", [.. "[\""u8.ToArray(), 0xFF, .. "\"]"u8.ToArray()] },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotTextWhereIgnored))]
+    public async Task Json_bytes_that_are_not_text_are_400_parse_error_even_in_what_is_ignored(string where, byte[] body)
+    {
+        var id = await app.CreateUserAsync();
+        var before = await app.ReadUserAsync(id);
+
+        var response = await app.ClientFor(id).PatchAsync(id, Api.Bytes(body, "application/json"));
+
+        await response.AssertErrorAsync(HttpStatusCode.BadRequest, "parse_error");
+        Assert.True(before == await app.ReadUserAsync(id), where);
+    }
+
     /// <summary>Bytes that are not text: invalid UTF-8, and UTF-8 or UTF-16 for a lone surrogate (U+D800).</summary>
     public static TheoryData<string, byte[]> NotText => new()
     {
