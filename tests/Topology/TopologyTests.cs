@@ -181,10 +181,12 @@ public sealed class TopologyTests(Fleet fleet, ITestOutputHelper output) : IClas
             victim.Kill();
             var answers = await burst;
 
-            // nginx answers 502 for what the dead instance had in hand; every other request is served.
+            // nginx answers 502 for what the dead instance had in hand — the requests in flight on it, and those nginx
+            // had already put on its kept-alive connections before it marked it down (each at most one per request
+            // slot) — and serves every other request: the count does not grow with the length of the burst.
             var failed = answers.Where(a => a.Status != HttpStatusCode.OK).ToList();
             AssertAll(failed, HttpStatusCode.BadGateway);
-            Assert.InRange(failed.Count, 0, Concurrency);
+            Assert.InRange(failed.Count, 0, 2 * Concurrency);
             Assert.NotEmpty(claimed.Outbox.Concat(claimed.Deliveries));
             output.WriteLine($"Killed instance {victim.Name}: {failed.Count} of {answers.Length} PATCHes answered 502; " +
                 $"claimed then: {claimed.Outbox.Length} outbox rows, {claimed.Deliveries.Length} webhook deliveries.");
