@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,70 +14,26 @@ public sealed partial class OutboxDispatcher(
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
     TimeProvider time,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+    ILogger<OutboxDispatcher> logger) : PollingDispatcher(signal, options, time, logger)
 {
-    private static readonly TimeSpan PurgeInterval = TimeSpan.FromHours(1);
+    protected override string RoundName => "An outbox dispatch round";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task<TimeSpan> RunRoundAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        if (!settings.Enabled)
+        while (await delivery.DeliverDueAsync(cancellationToken).ConfigureAwait(false) >= Settings.BatchSize)
         {
-            LogDisabled(logger);
-            return;
+            // A full batch: there may be more due right now.
         }
 
-        // Let the host finish starting; rows left by a stopped instance are picked up on the first round.
-        await Task.Yield();
-        var nextPurge = time.GetUtcNow();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var wait = settings.PollInterval;
-            try
-            {
-                while (await delivery.DeliverDueAsync(stoppingToken).ConfigureAwait(false) >= settings.BatchSize)
-                {
-                    // A full batch: there may be more due right now.
-                }
-
-                if (await delivery.NextRetryAtAsync(stoppingToken).ConfigureAwait(false) is { } retryAt)
-                {
-                    var untilRetry = retryAt - time.GetUtcNow();
-                    wait = untilRetry < wait ? untilRetry : wait;
-                }
-
-                if (time.GetUtcNow() >= nextPurge)
-                {
-                    await delivery.PurgeDeliveredAsync(stoppingToken).ConfigureAwait(false);
-                    nextPurge = time.GetUtcNow() + PurgeInterval;
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The database may be briefly unavailable; the dispatcher tries again on the next poll.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                LogRoundFailed(logger, exception);
-            }
-
-            var minimum = TimeSpan.FromMilliseconds(10);
-            try
-            {
-                await signal.WaitAsync(wait > minimum ? wait : minimum, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
+        return await delivery.NextRetryAtAsync(cancellationToken).ConfigureAwait(false) is { } retryAt && retryAt - Time.GetUtcNow() < wait
+            ? retryAt - Time.GetUtcNow()
+            : wait;
     }
+
+    protected override Task PurgeAsync(CancellationToken cancellationToken) => delivery.PurgeDeliveredAsync(cancellationToken);
+
+    protected override void OnDisabled() => LogDisabled(Logger);
 
     [LoggerMessage(LogLevel.Information, "Outbox dispatch is disabled on this instance (Outbox:Enabled=false)")]
     private static partial void LogDisabled(ILogger logger);
-
-    [LoggerMessage(LogLevel.Error, "An outbox dispatch round failed; trying again after the poll interval")]
-    private static partial void LogRoundFailed(ILogger logger, Exception exception);
 }
