@@ -11,17 +11,13 @@ namespace CleanUser.Tests.Support;
 /// missing the tests are skipped, saying why — unless <c>CLEANUSER_TEST_REDIS</c> is set (as <c>.ci/run</c> does, after
 /// installing it): then they run, and fail when the server cannot start (docs/testing.md#redis).
 /// </summary>
-public sealed class RedisServer : IDisposable
+public sealed class RedisServer : ServerProcess
 {
     public const string Variable = "CLEANUSER_TEST_REDIS";
 
-    private readonly Process _process;
-    private readonly string _directory;
-
     private RedisServer(Process process, string directory, int port)
+        : base(process, directory)
     {
-        _process = process;
-        _directory = directory;
         Port = port;
     }
 
@@ -66,30 +62,6 @@ public sealed class RedisServer : IDisposable
 
         server.Dispose();
         throw new InvalidOperationException($"redis-server did not start on port {port}: {await output}");
-    }
-
-    /// <summary>Stops the server (by its PID); the port then refuses connections.</summary>
-    public void Stop()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-    }
-
-    public void Dispose()
-    {
-        Stop();
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temporary folder left behind is harmless.
-        }
     }
 
     /// <summary>Whether the server answers <c>PING</c> with <c>+PONG</c>.</summary>

@@ -11,7 +11,7 @@ namespace CleanUser.Tests.Support;
 /// <c>CLEANUSER_TEST_S3</c> is set (as <c>.ci/run</c> does, after <c>npm ci</c>): then they run, and fail when the
 /// server cannot start (docs/testing.md#s3).
 /// </summary>
-public sealed class S3Server : IDisposable
+public sealed class S3Server : ServerProcess
 {
     public const string Variable = "CLEANUSER_TEST_S3";
 
@@ -21,15 +21,12 @@ public sealed class S3Server : IDisposable
 
     private static readonly string Folder = FindFolder();
 
-    private readonly Process _process;
-    private readonly string _directory;
     private readonly HttpClient _http = new();
     private readonly List<string> _requests = [];
 
     private S3Server(Process process, string directory, Uri serviceUrl)
+        : base(process, directory)
     {
-        _process = process;
-        _directory = directory;
         ServiceUrl = serviceUrl;
     }
 
@@ -135,28 +132,12 @@ public sealed class S3Server : IDisposable
     /// <summary>Where clients read the bucket's objects: path style, <c>http://127.0.0.1:&lt;port&gt;/&lt;bucket&gt;/</c>.</summary>
     public Uri PublicBaseUrl(string bucket) => new(ServiceUrl, bucket + "/");
 
-    /// <summary>Stops the server (by its PID); the port then refuses connections.</summary>
-    public void Stop()
+    protected override void Dispose(bool disposing)
     {
-        if (!_process.HasExited)
+        base.Dispose(disposing);
+        if (disposing)
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-    }
-
-    public void Dispose()
-    {
-        Stop();
-        _process.Dispose();
-        _http.Dispose();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temporary folder left behind is harmless.
+            _http.Dispose();
         }
     }
 
@@ -164,7 +145,7 @@ public sealed class S3Server : IDisposable
     {
         try
         {
-            while (await _process.StandardOutput.ReadLineAsync() is { } line)
+            while (await Process.StandardOutput.ReadLineAsync() is { } line)
             {
                 if (line.StartsWith("request ", StringComparison.Ordinal))
                 {

@@ -9,16 +9,13 @@ namespace CleanUser.Topology;
 /// Debian's nginx, load-balancing <see cref="Instance"/>s round-robin with <c>nginx.conf</c> (the configuration
 /// docs/deploy.md shows), on a free loopback port in the foreground, and stopped by its PID.
 /// </summary>
-public sealed class Nginx : IDisposable
+public sealed class Nginx : ServerProcess
 {
-    private readonly Process _process;
-    private readonly string _prefix;
     private readonly Task<string> _errors;
 
     private Nginx(Process process, string prefix, int port)
+        : base(process, prefix)
     {
-        _process = process;
-        _prefix = prefix;
         _errors = process.StandardError.ReadToEndAsync();
         Address = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
     }
@@ -61,7 +58,7 @@ public sealed class Nginx : IDisposable
 
         var nginx = new Nginx(Process.Start(start)!, prefix, port);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline && !nginx._process.HasExited; await Task.Delay(100))
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline && !nginx.HasExited; await Task.Delay(100))
         {
             try
             {
@@ -91,25 +88,6 @@ public sealed class Nginx : IDisposable
         }
 
         return client;
-    }
-
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(_prefix, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temporary folder left behind is harmless.
-        }
     }
 
     private static string Find() =>
