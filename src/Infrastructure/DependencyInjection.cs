@@ -50,6 +50,7 @@ public static class DependencyInjection
         services.AddScoped<UserRepository>();
         services.AddScoped<IUserRepository>(p => p.GetRequiredService<UserRepository>());
         services.AddScoped<IUsernameUniquenessChecker>(p => p.GetRequiredService<UserRepository>());
+        services.AddScoped<IUserReader, UserReader>();
         services.AddScoped<IUnitOfWork, UnitOfWork>();
         services.AddScoped<DatabaseInitializer>();
 

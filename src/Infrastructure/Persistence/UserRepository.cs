@@ -12,10 +12,6 @@ public sealed class UserRepository(CleanUserDbContext db, IDatabaseProvider prov
         EF.CompileAsyncQuery((CleanUserDbContext db, long id, CancellationToken _) =>
             db.Users.Include(u => u.Tags).SingleOrDefault(u => u.Id == id));
 
-    private static readonly Func<CleanUserDbContext, long, CancellationToken, Task<User?>> UserWithTagsToRead =
-        EF.CompileAsyncQuery((CleanUserDbContext db, long id, CancellationToken _) =>
-            db.Users.AsNoTracking().Include(u => u.Tags).AsSplitQuery().SingleOrDefault(u => u.Id == id));
-
     private static readonly Func<CleanUserDbContext, long, CancellationToken, Task<bool>> UserExists =
         EF.CompileAsyncQuery((CleanUserDbContext db, long id, CancellationToken _) => db.Users.Any(u => u.Id == id));
 
@@ -37,8 +33,6 @@ public sealed class UserRepository(CleanUserDbContext db, IDatabaseProvider prov
 
         return await UserWithTags(db, id, cancellationToken).ConfigureAwait(false);
     }
-
-    public Task<User?> ReadAsync(long id, CancellationToken cancellationToken) => UserWithTagsToRead(db, id, cancellationToken);
 
     public Task<bool> ExistsAsync(long id, CancellationToken cancellationToken) => UserExists(db, id, cancellationToken);
 

@@ -94,6 +94,27 @@ public sealed class UserResponseTests(TestApp app) : IClassFixture<TestApp>
         Assert.NotNull(response.Headers.ETag);
     }
 
+    /// <summary>
+    /// A read is built straight from the stored columns, a command's answer from the aggregate it saved: byte for byte
+    /// the same body, and the same entity tag.
+    /// </summary>
+    [Fact]
+    public async Task A_read_answers_the_same_body_and_etag_as_the_write_before_it()
+    {
+        var id = await app.CreateUserAsync(new UserBuilder().WithFullProfile().WithExtId("ext-42"));
+        using var client = app.ClientFor(id);
+
+        using var written = await client.PatchJsonAsync(id, new { bio = "read back", position_lat_lng = "-33.8688,151.2093" });
+        using var read = await client.GetUserAsync(id);
+        using var me = await client.GetAsync(Api.Relative("/api/v2/user/me/"));
+
+        var body = await written.Content.ReadAsStringAsync();
+        Assert.Equal(body, await read.Content.ReadAsStringAsync());
+        Assert.Equal(body, await me.Content.ReadAsStringAsync());
+        Assert.Equal(written.Headers.ETag, read.Headers.ETag);
+        Assert.Equal(2, (await read.ReadUserAsync()).GetProperty("tags").GetArrayLength());
+    }
+
     private static void AssertUserShape(JsonElement user)
     {
         Assert.Equal(UserKeys, user.EnumerateObject().Select(p => p.Name));

@@ -1,3 +1,4 @@
+using CleanUser.Application.Users;
 using CleanUser.Domain.Users;
 
 namespace CleanUser.Application.Common.Interfaces;
@@ -9,9 +10,6 @@ public interface IUserRepository
     /// row is locked (PostgreSQL) and a user already loaded in it is returned as is.
     /// </summary>
     Task<User?> GetByIdAsync(long id, CancellationToken cancellationToken);
-
-    /// <summary>The user with its tags as stored now, for a query: not tracked, nothing locked; <c>null</c> when there is none.</summary>
-    Task<User?> ReadAsync(long id, CancellationToken cancellationToken);
 
     Task<bool> ExistsAsync(long id, CancellationToken cancellationToken);
 
@@ -29,6 +27,17 @@ public interface IUserRepository
     /// <paramref name="now"/> are removed on the way.
     /// </summary>
     Task HoldReleasedUsernameAsync(ReleasedUsername released, DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The query side: a user as clients see it, read as stored now in one statement, without loading the aggregate
+/// (docs/adr/0025-read-model.md). Nothing is tracked or locked; a command still loads the user itself, inside its
+/// transaction.
+/// </summary>
+public interface IUserReader
+{
+    /// <summary>The user with its tags, image keys as public URLs; <c>null</c> when there is none.</summary>
+    Task<UserDto?> ReadAsync(long id, CancellationToken cancellationToken);
 }
 
 /// <summary>What the validator needs of the stored user: its username and image keys.</summary>

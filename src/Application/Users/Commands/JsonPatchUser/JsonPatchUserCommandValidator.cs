@@ -1,4 +1,3 @@
-using AutoMapper;
 using CleanUser.Application.Common.Exceptions;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Common.Media;
@@ -16,7 +15,7 @@ namespace CleanUser.Application.Users.Commands.JsonPatchUser;
 /// </summary>
 public sealed class JsonPatchUserCommandValidator : AbstractValidator<JsonPatchUserCommand>
 {
-    public JsonPatchUserCommandValidator(IUserRepository users, IMapper mapper, PreparedImages prepared)
+    public JsonPatchUserCommandValidator(IUserReader users, PreparedImages prepared)
     {
         RuleFor(c => c).CustomAsync(async (command, _, cancellationToken) =>
         {
@@ -29,7 +28,7 @@ public sealed class JsonPatchUserCommandValidator : AbstractValidator<JsonPatchU
             ProfilePatch patch;
             try
             {
-                patch = JsonPatchUserCommandHandler.PatchOf(mapper.Map<UserDto>(stored), command.Document);
+                patch = JsonPatchUserCommandHandler.PatchOf(stored, command.Document);
             }
             catch (Exception exception) when (exception is InvalidPatchException or ConflictException)
             {
