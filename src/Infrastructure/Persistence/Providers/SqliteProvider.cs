@@ -42,8 +42,24 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     /// </summary>
     private static readonly int[] UnavailableCodes = [5, 6, 8, 10, 13, 14];
 
+    /// <summary>SQLITE_CONFIG_MEMSTATUS: whether SQLite keeps process-wide memory statistics.</summary>
+    private const int ConfigMemoryStatistics = 9;
+
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SqliteSynchronousInterceptor _synchronous = new();
+
+    /// <summary>
+    /// Before this process opens its first SQLite connection: no memory statistics. SQLite keeps them by default, under
+    /// one process-wide mutex taken on every allocation, and preparing a statement allocates hundreds of times, so
+    /// requests on different threads queued on that mutex (docs/adr/0025-read-model.md: twice the statements per second
+    /// on two cores without it). The service reads no statistic. Once a connection is open the setting can no longer
+    /// change; SQLite then refuses the call and keeps its default, which is only slower.
+    /// </summary>
+    static SqliteProvider()
+    {
+        SQLitePCL.Batteries_V2.Init();
+        _ = SQLitePCL.raw.sqlite3_config(ConfigMemoryStatistics, 0);
+    }
 
     public SqliteProvider(string connectionString)
     {
