@@ -11,7 +11,8 @@ using Microsoft.Extensions.Options;
 namespace CleanUser.Infrastructure.Outbox;
 
 /// <summary>
-/// One round of delivery: claim due rows, publish each through MediatR in a scope of its own, record the outcome.
+/// One round of delivery: claim due rows, publish each through MediatR in a scope of its own, record the outcomes (the
+/// round's successes together, each failure on its row).
 /// Claiming is a conditional UPDATE (only rows nobody holds a live lease on), so dispatchers of several instances
 /// over one database never work on the same row at once. A dispatcher that dies keeps its rows only until the
 /// lease ends. Delivery is at least once: a handler may see an event again, and handlers are idempotent. Every write
@@ -61,9 +62,32 @@ public sealed partial class OutboxDelivery(
             .OrderBy(m => m.Id)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
 
+        var delivered = new List<OutboxMessage>(claimed.Count);
         foreach (var message in claimed)
         {
-            await DeliverAsync(db, message, claim, settings, cancellationToken).ConfigureAwait(false);
+            if (await DeliverAsync(db, message, claim, settings, cancellationToken).ConfigureAwait(false))
+            {
+                delivered.Add(message);
+            }
+        }
+
+        // The round's successes are recorded in one write: one commit (and, on SQLite, one turn and one sync) per
+        // round rather than per row. A dispatcher that stops before it loses only the record, and the rows are
+        // delivered again after the lease — at least once, as before.
+        var ids = delivered.ConvertAll(m => m.Id);
+        var done = time.GetUtcNow().UtcDateTime;
+        if (ids.Count > 0)
+        {
+            await InTurnAsync(ct => db.OutboxMessages.Where(m => ids.Contains(m.Id) && m.LockedBy == claim).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.ProcessedAt, done)
+                .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+                .SetProperty(m => m.LockedUntil, (DateTime?)null)
+                .SetProperty(m => m.LockedBy, (string?)null), ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var message in delivered)
+        {
+            LogDelivered(logger, message.Type, message.Id);
         }
 
         return claimed.Count;
@@ -108,7 +132,8 @@ public sealed partial class OutboxDelivery(
         db.OutboxMessages.Where(m => m.ProcessedAt == null && m.Attempts < settings.MaxAttempts &&
                                      (m.LockedUntil == null || m.LockedUntil < now));
 
-    private async Task DeliverAsync(CleanUserDbContext db, OutboxMessage message, string claim, OutboxOptions settings,
+    /// <summary>Publishes one row's event; <c>false</c> when a handler failed (recorded on the row for a retry).</summary>
+    private async Task<bool> DeliverAsync(CleanUserDbContext db, OutboxMessage message, string claim, OutboxOptions settings,
         CancellationToken cancellationToken)
     {
         try
@@ -123,13 +148,7 @@ public sealed partial class OutboxDelivery(
                     .Publish(DomainEventNotification.For(domainEvent), cancellationToken).ConfigureAwait(false);
             }
 
-            var done = time.GetUtcNow().UtcDateTime;
-            await InTurnAsync(ct => Held(db, message.Id, claim).ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.ProcessedAt, done)
-                .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-                .SetProperty(m => m.LockedUntil, (DateTime?)null)
-                .SetProperty(m => m.LockedBy, (string?)null), ct), cancellationToken).ConfigureAwait(false);
-            LogDelivered(logger, message.Type, message.Id);
+            return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -150,6 +169,7 @@ public sealed partial class OutboxDelivery(
                 .SetProperty(m => m.LockedUntil, (DateTime?)null)
                 .SetProperty(m => m.LockedBy, (string?)null), ct), CancellationToken.None).ConfigureAwait(false);
             LogFailed(logger, exception, message.Type, message.Id, failedAttempts, retryAt);
+            return false;
         }
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CleanUser.Application.Common.Security;
 using CleanUser.Application.Users.Commands.JsonPatchUser;
 using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.AspNetCore.JsonPatch.SystemTextJson;
@@ -22,8 +23,10 @@ public sealed class WritePathStatementTests : IDisposable
     private readonly StatementRecorder _recorder = new();
     private readonly TestApp _app;
 
+    // No background dispatcher: a test that delivers the outbox does it itself, in the recorded flow.
     public WritePathStatementTests() => _app = TestApp.With(new TestAppOptions
     {
+        Outbox = false,
         Services = services => services.ConfigureDbContext<CleanUserDbContext>(options => options.AddInterceptors(_recorder)),
     });
 
@@ -53,6 +56,27 @@ public sealed class WritePathStatementTests : IDisposable
 
         Assert.Equal(wanted, (await _app.ReadUserAsync(id)).Username);
         AssertOneQueryOneLoadOneWrite(statements);
+    }
+
+    /// <summary>
+    /// A dispatch round claims its rows in one write and records the deliveries in one more, however many rows it
+    /// delivered: on SQLite each write is a turn of the one writer and a sync, which a write per row multiplied.
+    /// </summary>
+    [Fact]
+    public async Task An_outbox_round_claims_its_rows_in_one_write_and_records_their_delivery_in_one_more()
+    {
+        foreach (var _ in Enumerable.Range(0, 5))
+        {
+            var id = await _app.CreateUserAsync();
+            await _app.SendAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", "queued"))), Caller.System);
+        }
+
+        var pending = (await _app.OutboxAsync()).Count(m => m.ProcessedAt is null);
+        var statements = await RecordAsync(services => services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(CancellationToken.None));
+
+        Assert.True(pending >= 5, $"{pending} rows were due");
+        Assert.All(await _app.OutboxAsync(), m => Assert.NotNull(m.ProcessedAt));
+        Assert.Equal(2, statements.Count(s => s.TrimStart().StartsWith("UPDATE \"OutboxMessages\"", StringComparison.Ordinal)));
     }
 
     /// <summary>
@@ -86,7 +110,10 @@ public sealed class WritePathStatementTests : IDisposable
     }
 
     /// <summary>The statements EF Core sends while <paramref name="command"/> runs in this flow (other tests' are not seen).</summary>
-    private async Task<List<string>> RecordAsync<T>(IRequest<T> command)
+    private Task<List<string>> RecordAsync<T>(IRequest<T> command) =>
+        RecordAsync(services => services.GetRequiredService<IMediator>().Send(command));
+
+    private async Task<List<string>> RecordAsync(Func<IServiceProvider, Task> work)
     {
         await using var scope = _app.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
@@ -94,7 +121,7 @@ public sealed class WritePathStatementTests : IDisposable
         _recorder.Recording.Value = statements;
         try
         {
-            await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command);
+            await work(scope.ServiceProvider);
         }
         finally
         {
