@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Users;
@@ -22,7 +23,7 @@ namespace CleanUser.Infrastructure.Persistence;
 /// </remarks>
 public sealed class UserReader(CleanUserDbContext db, IMediaUrls mediaUrls) : IUserReader
 {
-    /// <summary>The user's columns, in the order <see cref="ReadUser"/> reads them.</summary>
+    /// <summary>The user's columns, in the order <see cref="ReadUser"/> reads them (a new one: here and there, at the same place).</summary>
     private static readonly string[] UserColumns =
     [
         nameof(User.Id), nameof(User.Username), nameof(User.RealName), nameof(User.Avatar), nameof(User.ExtId),
@@ -46,15 +47,21 @@ public sealed class UserReader(CleanUserDbContext db, IMediaUrls mediaUrls) : IU
     public async Task<UserDto?> ReadAsync(long id, CancellationToken cancellationToken)
     {
         var statement = _statement ??= Statement(db.Model, db.GetService<ISqlGenerationHelper>());
-        var database = db.Database;
-        await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // The connection itself, not EF's wrapper around it: a read has nothing for EF's connection events to do.
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State == ConnectionState.Closed;
+        if (opened)
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
-            var command = database.GetDbConnection().CreateCommand();
+            var command = connection.CreateCommand();
             await using (command.ConfigureAwait(false))
             {
                 command.CommandText = statement;
-                command.Transaction = database.CurrentTransaction?.GetDbTransaction();
+                command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = "@id";
                 parameter.Value = id;
@@ -73,7 +80,7 @@ public sealed class UserReader(CleanUserDbContext db, IMediaUrls mediaUrls) : IU
                     {
                         if (!reader.IsDBNull(UserColumns.Length))
                         {
-                            tags.Add(ReadTag(reader, UserColumns.Length));
+                            tags.Add(ReadTag(reader));
                         }
                     }
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false));
@@ -84,55 +91,71 @@ public sealed class UserReader(CleanUserDbContext db, IMediaUrls mediaUrls) : IU
         }
         finally
         {
-            await database.CloseConnectionAsync().ConfigureAwait(false);
+            if (opened)
+            {
+                await connection.CloseAsync().ConfigureAwait(false);
+            }
         }
     }
 
-    private UserDto ReadUser(DbDataReader row) => new()
+    /// <summary>Reads the columns of <see cref="UserColumns"/>: one line per column, in the same order.</summary>
+    private UserDto ReadUser(DbDataReader row)
     {
-        Id = row.GetInt64(0),
-        Username = row.GetString(1),
-        RealName = row.GetString(2),
-        Avatar = mediaUrls.ToPublicUrl(Text(row, 3)),
-        ExtId = Text(row, 4),
-        FollowingsCounter = row.GetInt32(5),
-        FollowersCounter = row.GetInt32(6),
-        PostsCounter = row.GetInt32(7),
-        DiscussionsCounter = row.GetInt32(8),
-        PollsCounter = row.GetInt32(9),
-        CategoriesCounter = row.GetInt32(10),
-        DateJoined = row.GetFieldValue<DateTimeOffset>(11).UtcDateTime,
-        Bio = row.GetString(12),
-        Location = row.GetString(13),
-        LocationLatLng = Text(row, 14),
-        PositionLatLng = Text(row, 15),
-        DateOfBirth = row.IsDBNull(16) ? null : row.GetFieldValue<DateOnly>(16),
-        Description = row.GetString(17),
-        Gender = row.GetString(18),
-        Website = row.GetString(19),
-        Cover = mediaUrls.ToPublicUrl(Text(row, 20)),
-        Reputation = row.GetInt32(21),
-        CommunityBadge = row.GetBoolean(22),
-        RegApproved = row.GetBoolean(23),
-        Deleted = row.GetBoolean(24),
-        CompanyName = row.GetString(25),
-        CompanyRole = row.GetString(26),
-        Version = row.GetInt64(27),
-    };
+        var column = 0;
+        return new UserDto
+        {
+            Id = row.GetInt64(column++),
+            Username = row.GetString(column++),
+            RealName = row.GetString(column++),
+            Avatar = mediaUrls.ToPublicUrl(Text(row, column++)),
+            ExtId = Text(row, column++),
+            FollowingsCounter = row.GetInt32(column++),
+            FollowersCounter = row.GetInt32(column++),
+            PostsCounter = row.GetInt32(column++),
+            DiscussionsCounter = row.GetInt32(column++),
+            PollsCounter = row.GetInt32(column++),
+            CategoriesCounter = row.GetInt32(column++),
+            DateJoined = row.GetFieldValue<DateTimeOffset>(column++).UtcDateTime,
+            Bio = row.GetString(column++),
+            Location = row.GetString(column++),
+            LocationLatLng = Text(row, column++),
+            PositionLatLng = Text(row, column++),
+            DateOfBirth = Value<DateOnly>(row, column++),
+            Description = row.GetString(column++),
+            Gender = row.GetString(column++),
+            Website = row.GetString(column++),
+            Cover = mediaUrls.ToPublicUrl(Text(row, column++)),
+            Reputation = row.GetInt32(column++),
+            CommunityBadge = row.GetBoolean(column++),
+            RegApproved = row.GetBoolean(column++),
+            Deleted = row.GetBoolean(column++),
+            CompanyName = row.GetString(column++),
+            CompanyRole = row.GetString(column++),
+            Version = row.GetInt64(column++),
+        };
+    }
 
-    private static TagDto ReadTag(DbDataReader row, int first) => new()
+    /// <summary>Reads the columns of <see cref="TagColumns"/>, which follow the user's: one line per column, in the same order.</summary>
+    private static TagDto ReadTag(DbDataReader row)
     {
-        Id = row.GetInt64(first),
-        Active = row.GetBoolean(first + 1),
-        Name = row.GetString(first + 2),
-        Type = row.GetString(first + 3),
-        Description = row.GetString(first + 4),
-        Color = row.GetString(first + 5),
-        Visible = row.GetBoolean(first + 6),
-        VisibilityBoost = row.GetBoolean(first + 7),
-        CreatedAt = row.GetFieldValue<DateTimeOffset>(first + 8).UtcDateTime,
-        Deleted = row.GetBoolean(first + 9),
-    };
+        var column = UserColumns.Length;
+        return new TagDto
+        {
+            Id = row.GetInt64(column++),
+            Active = row.GetBoolean(column++),
+            Name = row.GetString(column++),
+            Type = row.GetString(column++),
+            Description = row.GetString(column++),
+            Color = row.GetString(column++),
+            Visible = row.GetBoolean(column++),
+            VisibilityBoost = row.GetBoolean(column++),
+            CreatedAt = row.GetFieldValue<DateTimeOffset>(column++).UtcDateTime,
+            Deleted = row.GetBoolean(column++),
+        };
+    }
+
+    private static T? Value<T>(DbDataReader row, int ordinal)
+        where T : struct => row.IsDBNull(ordinal) ? null : row.GetFieldValue<T>(ordinal);
 
     private static string? Text(DbDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
 
