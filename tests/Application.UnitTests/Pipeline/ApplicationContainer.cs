@@ -32,6 +32,7 @@ internal sealed class ApplicationContainer : IDisposable
         services.AddSingleton(Substitute.For<IImageProcessor>());
         services.AddSingleton(Substitute.For<IMediaStorage>());
         services.AddSingleton(Substitute.For<IAuditTrail>());
+        services.AddSingleton(Substitute.For<IUserReader>());
         configure?.Invoke(services);
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
