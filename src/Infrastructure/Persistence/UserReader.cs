@@ -74,8 +74,8 @@ public sealed class UserReader(CleanUserDbContext db, IMediaUrls mediaUrls) : IU
                         return null;
                     }
 
-                    var user = ReadUser(reader);
                     var tags = new List<TagDto>();
+                    var user = ReadUser(reader, tags);
                     do
                     {
                         if (!reader.IsDBNull(UserColumns.Length))
@@ -85,7 +85,7 @@ public sealed class UserReader(CleanUserDbContext db, IMediaUrls mediaUrls) : IU
                     }
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false));
 
-                    return user with { Tags = tags };
+                    return user;
                 }
             }
         }
@@ -98,8 +98,8 @@ public sealed class UserReader(CleanUserDbContext db, IMediaUrls mediaUrls) : IU
         }
     }
 
-    /// <summary>Reads the columns of <see cref="UserColumns"/>: one line per column, in the same order.</summary>
-    private UserDto ReadUser(DbDataReader row)
+    /// <summary>Reads the columns of <see cref="UserColumns"/>: one line per column, in the same order. The tags are filled in after.</summary>
+    private UserDto ReadUser(DbDataReader row, List<TagDto> tags)
     {
         var column = 0;
         return new UserDto
@@ -132,6 +132,7 @@ public sealed class UserReader(CleanUserDbContext db, IMediaUrls mediaUrls) : IU
             CompanyName = row.GetString(column++),
             CompanyRole = row.GetString(column++),
             Version = row.GetInt64(column++),
+            Tags = tags,
         };
     }
 
