@@ -1,4 +1,3 @@
-using System.Data;
 using System.Data.Common;
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Application.Users;
@@ -11,9 +10,9 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace CleanUser.Infrastructure.Persistence;
 
 /// <summary>
-/// Reads a user straight into what clients see: one statement (the user joined to its tags, a row per tag) over the
-/// context's connection, read column by column, with no query pipeline, change tracker or aggregate in between
-/// (docs/adr/0025-read-model.md). Table and column names come from the EF model, so the mapping in
+/// Reads a user straight into what clients see: one statement (the user joined to its tags, a row per tag), run by the
+/// database provider (<see cref="Providers.IDatabaseProvider.ReadAsync"/>) and read column by column, with no query pipeline,
+/// change tracker or aggregate in between (docs/adr/0025-read-model.md). Table and column names come from the EF model, so the mapping in
 /// Configurations/ stays their only declaration; the statement is built from it once.
 /// </summary>
 /// <remarks>
@@ -21,7 +20,7 @@ namespace CleanUser.Infrastructure.Persistence;
 /// text and a date are stored as <see cref="UserDto"/> shows them (Configurations/UserConfiguration.cs). Only image
 /// keys become URLs, and timestamps UTC. <c>UserResponseTests</c> holds a read to the same body as a command's answer.
 /// </remarks>
-public sealed class UserReader(CleanUserDbContext db, IMediaUrls mediaUrls) : IUserReader
+public sealed class UserReader(CleanUserDbContext db, Providers.IDatabaseProvider provider, IMediaUrls mediaUrls) : IUserReader
 {
     /// <summary>The user's columns, in the order <see cref="ReadUser"/> reads them (a new one: here and there, at the same place).</summary>
     private static readonly string[] UserColumns =
@@ -47,55 +46,29 @@ public sealed class UserReader(CleanUserDbContext db, IMediaUrls mediaUrls) : IU
     public async Task<UserDto?> ReadAsync(long id, CancellationToken cancellationToken)
     {
         var statement = _statement ??= Statement(db.Model, db.GetService<ISqlGenerationHelper>());
-        // The connection itself, not EF's wrapper around it: a read has nothing for EF's connection events to do.
-        var connection = db.Database.GetDbConnection();
-        var opened = connection.State == ConnectionState.Closed;
-        if (opened)
+        return await provider.ReadAsync(db.Database, statement, id, ReadRowsAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The user from the first row, a tag from each row that has one; <c>null</c> when there is no row.</summary>
+    private async Task<UserDto?> ReadRowsAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
-        try
+        var tags = new List<TagDto>();
+        var user = ReadUser(reader, tags);
+        do
         {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
+            if (!reader.IsDBNull(UserColumns.Length))
             {
-                command.CommandText = statement;
-                command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = "@id";
-                parameter.Value = id;
-                command.Parameters.Add(parameter);
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        return null;
-                    }
-
-                    var tags = new List<TagDto>();
-                    var user = ReadUser(reader, tags);
-                    do
-                    {
-                        if (!reader.IsDBNull(UserColumns.Length))
-                        {
-                            tags.Add(ReadTag(reader));
-                        }
-                    }
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false));
-
-                    return user;
-                }
+                tags.Add(ReadTag(reader));
             }
         }
-        finally
-        {
-            if (opened)
-            {
-                await connection.CloseAsync().ConfigureAwait(false);
-            }
-        }
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false));
+
+        return user;
     }
 
     /// <summary>Reads the columns of <see cref="UserColumns"/>: one line per column, in the same order. The tags are filled in after.</summary>

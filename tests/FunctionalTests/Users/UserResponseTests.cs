@@ -1,3 +1,4 @@
+using System.Net;
 using System.Globalization;
 using System.Text.Json;
 using CleanUser.Tests.Support;
@@ -113,6 +114,29 @@ public sealed class UserResponseTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(body, await me.Content.ReadAsStringAsync());
         Assert.Equal(written.Headers.ETag, read.Headers.ETag);
         Assert.Equal(2, (await read.ReadUserAsync()).GetProperty("tags").GetArrayLength());
+    }
+
+    /// <summary>
+    /// Reads one after the other run on the same kept-open connection with its statement prepared (on SQLite): each
+    /// still sees the write committed just before it, never the state an earlier read saw.
+    /// </summary>
+    [Fact]
+    public async Task Each_read_sees_the_write_before_it()
+    {
+        var id = await app.CreateUserAsync();
+        using var client = app.ClientFor(id);
+
+        foreach (var round in Enumerable.Range(1, 3))
+        {
+            using var before = await client.GetUserAsync(id);
+            using var written = await client.PatchJsonAsync(id, new { bio = $"round {round}" });
+            using var read = await client.GetUserAsync(id);
+
+            Assert.Equal(HttpStatusCode.OK, written.StatusCode);
+            Assert.Equal($"round {round}", (await read.ReadUserAsync()).GetProperty("bio").GetString());
+            Assert.Equal(written.Headers.ETag, read.Headers.ETag);
+            Assert.NotEqual(before.Headers.ETag, read.Headers.ETag);
+        }
     }
 
     private static void AssertUserShape(JsonElement user)

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -52,6 +53,14 @@ public interface IDatabaseProvider
     /// command can change that user until the transaction ends.
     /// </summary>
     Task LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="statement"/>, a query with one parameter <c>@id</c>, outside any transaction, and hands its
+    /// rows to <paramref name="read"/>: what a query reads is the database as committed now. How the statement reaches
+    /// the database is the provider's (SQLite keeps it prepared on connections of its own, docs/adr/0025-read-model.md).
+    /// </summary>
+    Task<T> ReadAsync<T>(DatabaseFacade database, string statement, long id, Func<DbDataReader, CancellationToken, Task<T>> read,
+        CancellationToken cancellationToken);
 
     /// <summary>
     /// Brings the database to the newest migration, with whatever the database needs around that. Returns the ids of

@@ -1,3 +1,5 @@
+using System.Data;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -78,6 +80,48 @@ public sealed class PostgresProvider : IDatabaseProvider
 
     /// <summary>No queue in this process: PostgreSQL runs writers side by side, and a command's row lock queues those on one user.</summary>
     public Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken) => NoTurn.Task;
+
+    /// <summary>
+    /// On the context's own connection, opened for the read if it is closed: Npgsql pools the server connections, and
+    /// a connection held open per pooled context would hold one on the server too.
+    /// </summary>
+    public async Task<T> ReadAsync<T>(DatabaseFacade database, string statement, long id, Func<DbDataReader, CancellationToken, Task<T>> read,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(read);
+        var connection = database.GetDbConnection();
+        var opened = connection.State == ConnectionState.Closed;
+        if (opened)
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = statement;
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "@id";
+                parameter.Value = id;
+                command.Parameters.Add(parameter);
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    return await read(reader, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            if (opened)
+            {
+                await connection.CloseAsync().ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <summary>PostgreSQL names the violated index; its SQLSTATE says what kind of violation it was.</summary>
     public bool IsUniqueViolation(DbUpdateException exception, IReadOnlyIndex index)

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -45,8 +47,14 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     /// <summary>SQLITE_CONFIG_MEMSTATUS: whether SQLite keeps process-wide memory statistics.</summary>
     private const int ConfigMemoryStatistics = 9;
 
+    /// <summary>At most this many read connections wait open between reads; more are opened while more reads run at once.</summary>
+    private const int MaxIdleReadConnections = 16;
+
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SqliteSynchronousInterceptor _synchronous = new();
+    private readonly ConcurrentBag<ReadConnection> _idleReadConnections = [];
+    private int _idleReadConnectionCount;
+    private bool _disposed;
 
     /// <summary>
     /// Before this process opens its first SQLite connection: no memory statistics. SQLite keeps them by default, under
@@ -175,6 +183,56 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         }
     }
 
+    /// <summary>
+    /// On a connection of its own, kept open with the statement prepared: preparing the statement and opening and
+    /// closing a pooled connection were most of what a read cost (docs/adr/0025-read-model.md). These connections only
+    /// read; each read is a transaction of its own, so it sees every commit before it, and an idle connection holds
+    /// nothing that would stop a checkpoint. One that failed is closed rather than kept.
+    /// </summary>
+    public async Task<T> ReadAsync<T>(DatabaseFacade database, string statement, long id, Func<DbDataReader, CancellationToken, Task<T>> read,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        if (_idleReadConnections.TryTake(out var connection))
+        {
+            Interlocked.Decrement(ref _idleReadConnectionCount);
+        }
+        else
+        {
+            connection = new ReadConnection(ConnectionString);
+        }
+
+        var kept = false;
+        try
+        {
+            var command = connection.Prepared(statement);
+            command.Parameters[0].Value = id;
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var result = await read(reader, cancellationToken).ConfigureAwait(false);
+                kept = true;
+                return result;
+            }
+        }
+        finally
+        {
+            if (kept && !Volatile.Read(ref _disposed) && Interlocked.Increment(ref _idleReadConnectionCount) <= MaxIdleReadConnections)
+            {
+                _idleReadConnections.Add(connection);
+            }
+            else
+            {
+                if (kept && !Volatile.Read(ref _disposed))
+                {
+                    Interlocked.Decrement(ref _idleReadConnectionCount);
+                }
+
+                connection.Dispose();
+            }
+        }
+    }
+
     public async Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -205,7 +263,54 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         return pending;
     }
 
-    public void Dispose() => _writeGate.Dispose();
+    public void Dispose()
+    {
+        Volatile.Write(ref _disposed, true);
+        while (_idleReadConnections.TryTake(out var connection))
+        {
+            connection.Dispose();
+        }
+
+        _writeGate.Dispose();
+    }
+
+    /// <summary>An open connection that only reads, with the statements it has run kept prepared.</summary>
+    private sealed class ReadConnection : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+
+        public ReadConnection(string connectionString)
+        {
+            _connection = new SqliteConnection(connectionString);
+            _connection.Open();
+        }
+
+        /// <summary>The statement, prepared on this connection the first time, with its <c>@id</c> parameter.</summary>
+        public SqliteCommand Prepared(string statement)
+        {
+            if (!_prepared.TryGetValue(statement, out var command))
+            {
+                command = _connection.CreateCommand();
+                command.CommandText = statement;
+                command.Parameters.Add("@id", SqliteType.Integer);
+                command.Prepare();
+                _prepared.Add(statement, command);
+            }
+
+            return command;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in _prepared.Values)
+            {
+                command.Dispose();
+            }
+
+            _connection.Dispose();
+        }
+    }
 
     /// <summary>A turn at writing; released once, however often it is disposed.</summary>
     private sealed class Turn(SemaphoreSlim gate) : IDisposable
