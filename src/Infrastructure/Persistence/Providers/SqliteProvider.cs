@@ -217,20 +217,29 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         }
         finally
         {
-            if (kept && !Volatile.Read(ref _disposed) && Interlocked.Increment(ref _idleReadConnectionCount) <= MaxIdleReadConnections)
+            if (!kept || !TryKeep(connection))
             {
-                _idleReadConnections.Add(connection);
-            }
-            else
-            {
-                if (kept && !Volatile.Read(ref _disposed))
-                {
-                    Interlocked.Decrement(ref _idleReadConnectionCount);
-                }
-
                 connection.Dispose();
             }
         }
+    }
+
+    /// <summary>Keeps <paramref name="connection"/> for the next read, unless enough wait already or the provider is disposed.</summary>
+    private bool TryKeep(ReadConnection connection)
+    {
+        if (Volatile.Read(ref _disposed))
+        {
+            return false;
+        }
+
+        if (Interlocked.Increment(ref _idleReadConnectionCount) > MaxIdleReadConnections)
+        {
+            Interlocked.Decrement(ref _idleReadConnectionCount);
+            return false;
+        }
+
+        _idleReadConnections.Add(connection);
+        return true;
     }
 
     public async Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken)
