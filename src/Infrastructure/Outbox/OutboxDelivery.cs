@@ -73,7 +73,9 @@ public sealed partial class OutboxDelivery(
 
         // The round's successes are recorded in one write: one commit (and, on SQLite, one turn and one sync) per
         // round rather than per row. A dispatcher that stops before it loses only the record, and the rows are
-        // delivered again after the lease — at least once, as before.
+        // delivered again after the lease — at least once, as before. So does a round that outlives its lease (a
+        // batch of handlers slower than OutboxOptions.LeaseDuration): another dispatcher may then deliver the round's
+        // rows again, the delivered ones too, which a record per row would have spared. Handlers are idempotent.
         var ids = delivered.ConvertAll(m => m.Id);
         var done = time.GetUtcNow().UtcDateTime;
         if (ids.Count > 0)

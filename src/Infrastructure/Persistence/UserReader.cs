@@ -11,9 +11,10 @@ namespace CleanUser.Infrastructure.Persistence;
 
 /// <summary>
 /// Reads a user straight into what clients see: one statement (the user joined to its tags, a row per tag), run by the
-/// database provider (<see cref="Providers.IDatabaseProvider.ReadAsync"/>) and read column by column, with no query pipeline,
-/// change tracker or aggregate in between (docs/adr/0025-read-model.md). Table and column names come from the EF model, so the mapping in
-/// Configurations/ stays their only declaration; the statement is built from it once.
+/// database provider (<see cref="Providers.IDatabaseProvider.ReadAsync"/>) and read column by column, with no query
+/// pipeline, change tracker or aggregate in between (docs/adr/0025-read-model.md). Table and column names come from the
+/// EF model, so the mapping in Configurations/ stays their only declaration; the statement is built from it once, and
+/// is the same text on SQLite and PostgreSQL (both delimit names with double quotes).
 /// </summary>
 /// <remarks>
 /// The values are as stored, which is already the wire form: the username's spelling, the gender's name, a point's
