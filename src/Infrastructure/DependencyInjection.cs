@@ -51,7 +51,8 @@ public static class DependencyInjection
         services.AddScoped<IUserRepository>(p => p.GetRequiredService<UserRepository>());
         services.AddScoped<IUsernameUniquenessChecker>(p => p.GetRequiredService<UserRepository>());
         services.AddScoped<IUserReader, UserReader>();
-        services.AddScoped<IUnitOfWork, UnitOfWork>();
+        services.AddScoped<UnitOfWork>();
+        services.AddScoped<IUnitOfWork>(p => p.GetRequiredService<UnitOfWork>());
         services.AddScoped<DatabaseInitializer>();
 
         services.TryAddSingleton(TimeProvider.System);

@@ -4,6 +4,7 @@ using CleanUser.Domain.Users;
 using CleanUser.Infrastructure.Persistence.Configurations;
 using CleanUser.Infrastructure.Persistence.Providers;
 using Microsoft.EntityFrameworkCore;
+using IDbContextTransaction = Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Logging;
 
@@ -24,10 +25,17 @@ public sealed partial class UnitOfWork(
 {
     private readonly List<Func<CancellationToken, Task>> _rollbacks = [];
 
+    /// <summary>What the running attempt holds until it ends: the users it locked, then its turn at writing.</summary>
+    private readonly List<IDisposable> _held = [];
+
+    private IDbContextTransaction? _transaction;
+    private bool _running;
+
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
-        if (db.Database.CurrentTransaction is not null)
+        if (_running || db.Database.CurrentTransaction is not null)
         {
+            await BeginWritingAsync(cancellationToken).ConfigureAwait(false);
             await SaveAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -54,7 +62,7 @@ public sealed partial class UnitOfWork(
         _rollbacks.Clear();
     }
 
-    public bool InTransaction => db.Database.CurrentTransaction is not null;
+    public bool InTransaction => _running || db.Database.CurrentTransaction is not null;
 
     public void OnRollback(Func<CancellationToken, Task> undo)
     {
@@ -62,11 +70,30 @@ public sealed partial class UnitOfWork(
         _rollbacks.Add(undo);
     }
 
-    public async Task<T> ExecuteInTransactionAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    public Task<T> ExecuteInTransactionAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        RunAsync(operation, atFirstWrite: false, cancellationToken);
+
+    public Task<T> ExecuteCommandAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        RunAsync(operation, provider.BeginsCommandsAtFirstWrite, cancellationToken);
+
+    /// <summary>
+    /// Holds <paramref name="user"/> for a change (<see cref="IDatabaseProvider.LockUserForUpdateAsync"/>) until the
+    /// running attempt ends: after its commit or rollback.
+    /// </summary>
+    internal async Task LockUserForUpdateAsync(long user, CancellationToken cancellationToken) =>
+        _held.Add(await provider.LockUserForUpdateAsync(db.Database, user, cancellationToken).ConfigureAwait(false));
+
+    private async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> operation, bool atFirstWrite, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        if (db.Database.CurrentTransaction is not null)
+        if (InTransaction)
         {
+            // Work of a running unit joins it; what it writes is written in the unit's transaction.
+            if (!atFirstWrite)
+            {
+                await BeginWritingAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return await operation(cancellationToken).ConfigureAwait(false);
         }
 
@@ -80,13 +107,27 @@ public sealed partial class UnitOfWork(
                 db.ChangeTracker.Clear();
                 try
                 {
-                    // The whole transaction is one turn of this process's writers (SQLite: one at a time, see
-                    // SqliteProvider); the turn ends after the commit or the rollback, before side effects are undone.
-                    using var turn = await provider.EnterWriteTurnAsync(ct).ConfigureAwait(false);
-                    await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-                    var value = await operation(ct).ConfigureAwait(false);
-                    await transaction.CommitAsync(ct).ConfigureAwait(false);
-                    return value;
+                    try
+                    {
+                        _running = true;
+                        if (!atFirstWrite)
+                        {
+                            await BeginWritingAsync(ct).ConfigureAwait(false);
+                        }
+
+                        var value = await operation(ct).ConfigureAwait(false);
+                        if (_transaction is not null)
+                        {
+                            await _transaction.CommitAsync(ct).ConfigureAwait(false);
+                        }
+
+                        return value;
+                    }
+                    finally
+                    {
+                        // The transaction is rolled back unless it committed; the turn and the users are let go.
+                        await EndAttemptAsync().ConfigureAwait(false);
+                    }
                 }
                 catch
                 {
@@ -104,6 +145,45 @@ public sealed partial class UnitOfWork(
 
         _rollbacks.Clear();
         return result;
+    }
+
+    /// <summary>
+    /// The running attempt's transaction, begun now if it has not begun yet: one turn of this process's writers (SQLite:
+    /// one at a time, see SqliteProvider), held until the attempt ends.
+    /// </summary>
+    private async Task BeginWritingAsync(CancellationToken cancellationToken)
+    {
+        if (!_running || _transaction is not null)
+        {
+            return;
+        }
+
+        _held.Add(await provider.EnterWriteTurnAsync(cancellationToken).ConfigureAwait(false));
+        _transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task EndAttemptAsync()
+    {
+        _running = false;
+        var transaction = _transaction;
+        _transaction = null;
+        try
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // The turn was taken last, so it goes first.
+            for (var i = _held.Count - 1; i >= 0; i--)
+            {
+                _held[i].Dispose();
+            }
+
+            _held.Clear();
+        }
     }
 
     private async Task SaveAsync(CancellationToken cancellationToken)

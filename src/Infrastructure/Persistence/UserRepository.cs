@@ -1,11 +1,10 @@
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Domain.Users;
-using CleanUser.Infrastructure.Persistence.Providers;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanUser.Infrastructure.Persistence;
 
-public sealed class UserRepository(CleanUserDbContext db, IDatabaseProvider provider) : IUserRepository, IUsernameUniquenessChecker
+public sealed class UserRepository(CleanUserDbContext db, UnitOfWork unitOfWork) : IUserRepository, IUsernameUniquenessChecker
 {
     // Compiled once: every request asks these, and EF then skips finding the query in its cache.
     private static readonly Func<CleanUserDbContext, long, CancellationToken, Task<User?>> UserWithTags =
@@ -17,18 +16,18 @@ public sealed class UserRepository(CleanUserDbContext db, IDatabaseProvider prov
 
     public async Task<User?> GetByIdAsync(long id, CancellationToken cancellationToken)
     {
-        if (db.Database.CurrentTransaction is not null)
+        if (unitOfWork.InTransaction)
         {
-            // Loaded already in this transaction (JSON Patch reads the user, then sends the PATCH it makes): the same
+            // Loaded already in this unit of work (JSON Patch reads the user, then sends the PATCH it makes): the same
             // tracked, locked instance, not a second query.
             if (db.Users.Local.FirstOrDefault(u => u.Id == id) is { } loaded)
             {
                 return loaded;
             }
 
-            // A command loads the user it changes inside its transaction: commands on one user queue here, so they do
-            // not all read the same version and fail the concurrency check.
-            await provider.LockUserForUpdateAsync(db.Database, id, cancellationToken).ConfigureAwait(false);
+            // A command loads the user it changes in its unit of work: commands on one user queue here, so they do not
+            // all read the same version and fail the concurrency check.
+            await unitOfWork.LockUserForUpdateAsync(id, cancellationToken).ConfigureAwait(false);
         }
 
         return await UserWithTags(db, id, cancellationToken).ConfigureAwait(false);
@@ -72,7 +71,9 @@ public sealed class UserRepository(CleanUserDbContext db, IDatabaseProvider prov
     public async Task HoldReleasedUsernameAsync(ReleasedUsername released, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(released);
-        await db.ReleasedUsernames.Where(r => r.HeldUntil <= now).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        // A write now, not at the save: in the unit's transaction, begun here if it has not begun yet.
+        await unitOfWork.ExecuteInTransactionAsync(ct => db.ReleasedUsernames.Where(r => r.HeldUntil <= now).ExecuteDeleteAsync(ct),
+            cancellationToken).ConfigureAwait(false);
         db.ReleasedUsernames.Add(released);
     }
 

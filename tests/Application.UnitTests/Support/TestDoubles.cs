@@ -64,7 +64,7 @@ internal static class TestDoubles
     public static IUnitOfWork UnitOfWork()
     {
         var unitOfWork = Substitute.For<IUnitOfWork>();
-        unitOfWork.ExecuteInTransactionAsync(Arg.Any<Func<CancellationToken, Task<UserDto>>>(), Arg.Any<CancellationToken>())
+        unitOfWork.ExecuteCommandAsync(Arg.Any<Func<CancellationToken, Task<UserDto>>>(), Arg.Any<CancellationToken>())
             .Returns(call => call.Arg<Func<CancellationToken, Task<UserDto>>>()(call.Arg<CancellationToken>()));
         return unitOfWork;
     }

@@ -6,6 +6,7 @@ using CleanUser.Application.Users.Commands.JsonPatchUser;
 using CleanUser.Application.Users.Commands.PatchUser;
 using CleanUser.Infrastructure.Outbox;
 using CleanUser.Infrastructure.Persistence;
+using CleanUser.Infrastructure.Persistence.Providers;
 using MediatR;
 using Microsoft.AspNetCore.JsonPatch.SystemTextJson;
 using Microsoft.EntityFrameworkCore;
@@ -56,6 +57,37 @@ public sealed class WritePathStatementTests : IDisposable
 
         Assert.Equal(wanted, (await _app.ReadUserAsync(id)).Username);
         AssertOneQueryOneLoadOneWrite(statements);
+    }
+
+    /// <summary>
+    /// A command reads before its turn at writing (docs/adr/0026-reads-before-the-write-turn.md): while another writer of
+    /// the process holds the turn, the PATCH already loads its user, and it writes once the turn is let go. On SQLite a
+    /// command that began its transaction first would wait for the turn before loading anything.
+    /// </summary>
+    [Fact]
+    public async Task A_command_loads_its_user_while_another_writer_holds_the_turn_and_writes_after_it()
+    {
+        var id = await _app.CreateUserAsync();
+        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _recorder.Seen = statement =>
+        {
+            if (statement.Contains("\"Tags\"", StringComparison.Ordinal))
+            {
+                loaded.TrySetResult();
+            }
+        };
+
+        Task<List<string>> patch;
+        using (await _app.Services.GetRequiredService<IDatabaseProvider>().EnterWriteTurnAsync(CancellationToken.None))
+        {
+            patch = RecordAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", "after the turn"))));
+            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.False(patch.IsCompleted, "the PATCH wrote while another writer held the turn");
+        }
+
+        var statements = await patch;
+        Assert.Single(statements, s => s.Contains("UPDATE \"Users\"", StringComparison.Ordinal));
+        Assert.Equal("after the turn", (await _app.ReadUserAsync(id)).Bio);
     }
 
     /// <summary>
@@ -135,6 +167,9 @@ public sealed class WritePathStatementTests : IDisposable
     {
         public AsyncLocal<List<string>?> Recording { get; } = new();
 
+        /// <summary>Called with every statement recorded, as it is sent.</summary>
+        public Action<string>? Seen { get; set; }
+
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
@@ -156,6 +191,13 @@ public sealed class WritePathStatementTests : IDisposable
             return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
         }
 
-        private void Record(DbCommand command) => Recording.Value?.Add(command.CommandText);
+        private void Record(DbCommand command)
+        {
+            if (Recording.Value is { } statements)
+            {
+                statements.Add(command.CommandText);
+                Seen?.Invoke(command.CommandText);
+            }
+        }
     }
 }

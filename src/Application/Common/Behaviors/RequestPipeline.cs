@@ -147,7 +147,7 @@ public sealed class TransactionBehavior<TRequest, TResponse>(IUnitOfWork unitOfW
         {
             try
             {
-                return await unitOfWork.ExecuteInTransactionAsync(_ => next(), cancellationToken).ConfigureAwait(false);
+                return await unitOfWork.ExecuteCommandAsync(_ => next(), cancellationToken).ConfigureAwait(false);
             }
             catch (ConcurrencyConflictException) when (request is IConditionalCommand { ExpectedVersions: not null })
             {

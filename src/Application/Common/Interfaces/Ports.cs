@@ -6,8 +6,8 @@ namespace CleanUser.Application.Common.Interfaces;
 public interface IUserRepository
 {
     /// <summary>
-    /// The user with its tags, tracked for changes; <c>null</c> when there is none. Inside a command's transaction the
-    /// row is locked (PostgreSQL) and a user already loaded in it is returned as is.
+    /// The user with its tags, tracked for changes; <c>null</c> when there is none. Inside a unit of work the user is
+    /// locked for it until it ends, and a user already loaded in it is returned as is.
     /// </summary>
     Task<User?> GetByIdAsync(long id, CancellationToken cancellationToken);
 
@@ -54,11 +54,23 @@ public interface IUnitOfWork
     /// </summary>
     void OnRollback(Func<CancellationToken, Task> undo);
 
-    /// <summary>Whether a transaction is open: work done now commits or rolls back with it.</summary>
+    /// <summary>Whether a unit of work is running: what is written now commits or rolls back with it.</summary>
     bool InTransaction { get; }
 
-    /// <summary>Runs <paramref name="operation"/> in one transaction: all of it commits, or none of it.</summary>
+    /// <summary>
+    /// Runs <paramref name="operation"/> in one transaction, begun before it starts: all of it commits, or none of it.
+    /// Inside a running unit it joins that unit's transaction.
+    /// </summary>
     Task<T> ExecuteInTransactionAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs a command as one unit of work: everything it writes commits together, or none of it. The transaction may
+    /// begin only at its first write (a save, or work run with <see cref="ExecuteInTransactionAsync{T}"/>); what the
+    /// command reads before is read as committed, and the user it loads with <see cref="IUserRepository.GetByIdAsync"/>
+    /// stays locked for it until the end, so no other command changes that user in between
+    /// (docs/adr/0026-reads-before-the-write-turn.md).
+    /// </summary>
+    Task<T> ExecuteCommandAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken);
 }
 
 public interface IClock

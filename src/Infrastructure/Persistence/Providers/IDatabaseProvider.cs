@@ -49,10 +49,17 @@ public interface IDatabaseProvider
     Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Called inside a command's transaction before the user it changes is loaded: when this returns, no other
-    /// command can change that user until the transaction ends.
+    /// Whether a command's transaction begins at its first write rather than at its start
+    /// (<see cref="UnitOfWork.ExecuteCommandAsync{T}"/>): where a transaction takes a lock every writer waits for, the
+    /// command's reads then run before it, outside its turn (docs/adr/0026-reads-before-the-write-turn.md).
     /// </summary>
-    Task LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken);
+    bool BeginsCommandsAtFirstWrite { get; }
+
+    /// <summary>
+    /// Called in a unit of work before the user it changes is loaded: from when this returns until the result is
+    /// disposed (once the unit's transaction has ended), no other command can change that user.
+    /// </summary>
+    Task<IDisposable> LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="statement"/>, a query with one parameter <c>@id</c>, outside any transaction, and hands its

@@ -78,8 +78,11 @@ public sealed class PostgresProvider : IDatabaseProvider
         return new PooledDbContextFactory<PostgresCleanUserDbContext>(own).CreateDbContext;
     }
 
+    /// <summary>No: the row lock that queues commands on one user is a lock of the transaction, so it begins at once.</summary>
+    public bool BeginsCommandsAtFirstWrite => false;
+
     /// <summary>No queue in this process: PostgreSQL runs writers side by side, and a command's row lock queues those on one user.</summary>
-    public Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken) => NoTurn.Task;
+    public Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken) => NothingHeld.Task;
 
     /// <summary>
     /// On the context's own connection, opened for the read if it is closed: Npgsql pools the server connections, and
@@ -166,13 +169,14 @@ public sealed class PostgresProvider : IDatabaseProvider
     /// Under READ COMMITTED, commands on one user would all read the same version and all but one fail the concurrency
     /// check — dozens of times over when many arrive at once, beyond the transaction behavior's retries. Locking the
     /// row first queues them, and only on the same user; the version check stays, for If-Match and as the last
-    /// guard. Reads outside a command don't lock.
+    /// guard. Reads outside a command don't lock. The lock ends with the transaction; the result holds nothing.
     /// </summary>
-    public async Task LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken)
+    public async Task<IDisposable> LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
         await database.ExecuteSqlAsync($"SELECT 1 FROM \"Users\" WHERE \"Id\" = {userId} FOR UPDATE", cancellationToken)
             .ConfigureAwait(false);
+        return NothingHeld.Instance;
     }
 
     /// <summary>EF Core takes a migration lock, so instances starting together over one database do not race.</summary>
@@ -184,9 +188,11 @@ public sealed class PostgresProvider : IDatabaseProvider
         return pending;
     }
 
-    private sealed class NoTurn : IDisposable
+    private sealed class NothingHeld : IDisposable
     {
-        public static readonly Task<IDisposable> Task = System.Threading.Tasks.Task.FromResult<IDisposable>(new NoTurn());
+        public static readonly NothingHeld Instance = new();
+
+        public static readonly Task<IDisposable> Task = System.Threading.Tasks.Task.FromResult<IDisposable>(Instance);
 
         public void Dispose()
         {

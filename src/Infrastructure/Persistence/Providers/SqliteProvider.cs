@@ -50,7 +50,14 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     /// <summary>At most this many read connections wait open between reads; more are opened while more reads run at once.</summary>
     private const int MaxIdleReadConnections = 16;
 
+    /// <summary>
+    /// How many locks guard users for commands (<see cref="LockUserForUpdateAsync"/>); a user's is the one at its id
+    /// modulo this. Two users that share one only queue behind each other for a moment.
+    /// </summary>
+    private const int UserLocks = 1024;
+
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SemaphoreSlim[] _userLocks = [.. Enumerable.Range(0, UserLocks).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly SqliteSynchronousInterceptor _synchronous = new();
     private readonly ConcurrentBag<ReadConnection> _idleReadConnections = [];
     private int _idleReadConnectionCount;
@@ -245,14 +252,33 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     public async Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Turn(_writeGate);
+        return new Held(_writeGate);
     }
 
     /// <summary>
-    /// Nothing to do: the transaction began <c>IMMEDIATE</c> and holds the database's write lock, so commands run one
-    /// after the other and the user loaded now is the one this command changes.
+    /// Yes: a transaction holds the one write lock of the file, so a command that read inside it kept every writer of
+    /// the process waiting while it read (docs/adr/0026-reads-before-the-write-turn.md).
     /// </summary>
-    public Task LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken) => Task.CompletedTask;
+    public bool BeginsCommandsAtFirstWrite => true;
+
+    /// <summary>
+    /// Within its transaction a command needs no lock: it began <c>IMMEDIATE</c> and holds the file's write lock, so
+    /// the user loaded now is the one it changes. Before its first write, the user's lock of this process: commands on
+    /// one user queue there, from their load to their commit. A command of another process (an operator verb) is not
+    /// held by it; the version check at the save catches its change, and the transaction behavior runs the command again.
+    /// </summary>
+    public async Task<IDisposable> LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (database.CurrentTransaction is not null)
+        {
+            return new Held(null);
+        }
+
+        var userLock = _userLocks[(int)((ulong)userId % UserLocks)];
+        await userLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Held(userLock);
+    }
 
     /// <summary>Creates the data folder, applies the migrations and switches the file to WAL.</summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(DatabaseFacade database, CancellationToken cancellationToken)
@@ -281,6 +307,10 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         }
 
         _writeGate.Dispose();
+        foreach (var userLock in _userLocks)
+        {
+            userLock.Dispose();
+        }
     }
 
     /// <summary>An open connection that only reads, with the statements it has run kept prepared.</summary>
@@ -321,8 +351,8 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         }
     }
 
-    /// <summary>A turn at writing; released once, however often it is disposed.</summary>
-    private sealed class Turn(SemaphoreSlim gate) : IDisposable
+    /// <summary>A turn at writing or a user's lock (or nothing); released once, however often it is disposed.</summary>
+    private sealed class Held(SemaphoreSlim? gate) : IDisposable
     {
         private SemaphoreSlim? _gate = gate;
 
