@@ -35,7 +35,7 @@ public sealed class UserRepository(CleanUserDbContext db, UnitOfWork unitOfWork)
 
     public Task<bool> ExistsAsync(long id, CancellationToken cancellationToken) => UserExists(db, id, cancellationToken);
 
-    // Not tracked: the command handler must still load the user itself, inside its transaction.
+    // Not tracked: the command handler must still load the user itself, in its unit of work.
     public Task<StoredUserKeys?> GetStoredKeysAsync(long id, CancellationToken cancellationToken) =>
         db.Users.AsNoTracking().Where(u => u.Id == id)
             .Select(u => new StoredUserKeys(u.Username, u.Avatar, u.Cover))

@@ -7,9 +7,9 @@ using FluentValidation;
 namespace CleanUser.Application.Users.Commands.JsonPatchUser;
 
 /// <summary>
-/// The validation step of a JSON Patch, which checks nothing itself: the document is applied inside the transaction,
-/// and the PATCH it becomes reports every error there, in the usual order. What happens here is what must not happen
-/// inside the transaction — decoding the images the document uploads (docs/images.md#when). The document is applied
+/// The validation step of a JSON Patch, which checks nothing itself: the document is applied in the command's unit of
+/// work, and the PATCH it becomes reports every error there, in the usual order. What happens here is what must not
+/// happen in the unit of work — decoding the images the document uploads (docs/images.md#when). The document is applied
 /// to the profile as stored now, and the images that gives are prepared; the PATCH finds them prepared. Only a
 /// document with an operation on <c>/avatar_base64</c> or <c>/cover_base64</c> costs a read.
 /// </summary>
@@ -32,7 +32,7 @@ public sealed class JsonPatchUserCommandValidator : AbstractValidator<JsonPatchU
             }
             catch (Exception exception) when (exception is InvalidPatchException or ConflictException)
             {
-                return; // applied again inside the transaction, where this is reported
+                return; // applied again in the unit of work, where this is reported
             }
 
             foreach (var edit in new[] { patch.Avatar, patch.Cover })

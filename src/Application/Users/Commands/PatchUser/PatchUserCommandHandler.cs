@@ -9,7 +9,7 @@ using MediatR;
 namespace CleanUser.Application.Users.Commands.PatchUser;
 
 /// <summary>
-/// Runs inside the command's transaction, after validation: loads the user once, hands the aggregate the values
+/// Runs in the command's unit of work, after validation: loads the user once, hands the aggregate the values
 /// the patch already holds, stores new images, saves, maps. New images were decoded before the transaction
 /// (<see cref="PreparedImages"/>); each is stored under a name of its own before the commit and removed again if the
 /// commit does not happen; the image it replaces is removed after commit (docs/images.md#order-of-effects).
@@ -59,7 +59,7 @@ public sealed class PatchUserCommandHandler(
     }
 
     /// <summary>
-    /// The user a command changes, loaded inside its transaction and checked against the versions the client read
+    /// The user a command changes, loaded and locked in its unit of work and checked against the versions the client read
     /// (404, 412). JSON Patch loads through here too.
     /// </summary>
     internal static async Task<User> LoadForChangeAsync(IUserRepository users, long userId,
