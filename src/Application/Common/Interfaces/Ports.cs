@@ -14,8 +14,8 @@ public interface IUserRepository
     Task<bool> ExistsAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The stored username and image keys of a user, read without tracking (a command still loads the user inside
-    /// its transaction); <c>null</c> when there is no such user.
+    /// The stored username and image keys of a user, read without tracking (a command still loads the user in its
+    /// unit of work); <c>null</c> when there is no such user.
     /// </summary>
     Task<StoredUserKeys?> GetStoredKeysAsync(long id, CancellationToken cancellationToken);
 
@@ -31,8 +31,8 @@ public interface IUserRepository
 
 /// <summary>
 /// The query side: a user as clients see it, read as stored now in one statement, without loading the aggregate
-/// (docs/adr/0025-read-model.md). Nothing is tracked or locked; a command still loads the user itself, inside its
-/// transaction.
+/// (docs/adr/0025-read-model.md). Nothing is tracked or locked; a command still loads the user itself, in its unit
+/// of work.
 /// </summary>
 public interface IUserReader
 {
