@@ -37,9 +37,11 @@ public sealed partial class OutboxDelivery(
         var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
         var now = time.GetUtcNow().UtcDateTime;
 
+        // The earliest due first, in the order of the pending rows' index (IX_OutboxMessages_Pending): ordered by Id
+        // alone, SQLite chose to walk the whole table in key order, delivered rows included, to spare itself a sort.
         var due = await Pending(db, settings, now)
             .Where(m => m.NextAttemptAt <= now)
-            .OrderBy(m => m.Id)
+            .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id)
             .Select(m => m.Id)
             .Take(settings.BatchSize)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -57,8 +59,10 @@ public sealed partial class OutboxDelivery(
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.LockedUntil, leaseEnd)
                 .SetProperty(m => m.LockedBy, claim), ct), cancellationToken).ConfigureAwait(false);
+        // By key: the rows of this round among those it asked for. The claim alone has no index, and a search for it
+        // scanned every row the outbox keeps (delivered ones stay for OutboxOptions.Retention).
         var claimed = await db.OutboxMessages.AsNoTracking()
-            .Where(m => m.LockedBy == claim && m.ProcessedAt == null)
+            .Where(m => due.Contains(m.Id) && m.LockedBy == claim && m.ProcessedAt == null)
             .OrderBy(m => m.Id)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
 

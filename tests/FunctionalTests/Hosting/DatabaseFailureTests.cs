@@ -285,20 +285,9 @@ public sealed class DatabaseFailureTests
         }
     }
 
-    /// <summary>
-    /// About the SQLite file itself: runs in the suite's SQLite pass. In its PostgreSQL pass an app on SQLite would put
-    /// both databases' models in one process, and EF Core's compiled queries serve one model only.
-    /// </summary>
-    private sealed class SqliteFactAttribute : FactAttribute
-    {
-        public SqliteFactAttribute() => Skip = SqliteSkip;
-    }
-
     /// <summary>About the SQLite file on a file system the test mounts: SQLite's pass, a process that may mount.</summary>
     private sealed class SqliteMountFactAttribute : FactAttribute
     {
-        public SqliteMountFactAttribute() => Skip = SqliteSkip ?? Mounts.WhyNot;
+        public SqliteMountFactAttribute() => Skip = SqliteFactAttribute.WhyNot ?? Mounts.WhyNot;
     }
-
-    private static string? SqliteSkip => TestDatabase.OnPostgres ? "About the SQLite file: runs when the suite runs on SQLite." : null;
 }

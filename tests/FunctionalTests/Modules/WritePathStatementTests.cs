@@ -112,6 +112,38 @@ public sealed class WritePathStatementTests : IDisposable
     }
 
     /// <summary>
+    /// No statement of a dispatch round reads the whole outbox: delivered rows stay for the retention period (7 days by
+    /// default), so a round that scanned them cost more with every change ever made. SQLite's plan for each statement is
+    /// asked of SQLite itself (PostgreSQL may rightly scan a table this small).
+    /// </summary>
+    [SqliteFact]
+    public async Task No_statement_of_an_outbox_round_scans_the_outbox_table()
+    {
+        var id = await _app.CreateUserAsync();
+        await _app.SendAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", "queued"))), Caller.System);
+
+        var statements = await RecordAsync(services => services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(CancellationToken.None));
+
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
+        await db.Database.OpenConnectionAsync();
+        var plans = new List<string>();
+        foreach (var statement in statements.Where(s => s.Contains("\"OutboxMessages\"", StringComparison.Ordinal)))
+        {
+            await using var explain = db.Database.GetDbConnection().CreateCommand();
+            explain.CommandText = "EXPLAIN QUERY PLAN " + statement;
+            await using var reader = await explain.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                plans.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Contains(plans, p => p.StartsWith("SEARCH", StringComparison.Ordinal));
+        Assert.DoesNotContain(plans, p => p.StartsWith("SCAN", StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// One SELECT asks everything about the name (taken, held, looks alike, the last rename); one loads the user. The
     /// rename writes the user and holds the name it gave up (docs/api.md#username-policy), removing expired holds first;
     /// its event goes to the outbox with it (docs/outbox.md), and its audit entry (docs/security.md#audit-trail).

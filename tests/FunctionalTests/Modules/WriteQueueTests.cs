@@ -95,15 +95,4 @@ public sealed class WriteQueueTests(TestApp app) : IClassFixture<TestApp>
         // 2 = FULL: the WAL is synced on every commit (docs/adr/0007-sqlite-synchronous.md).
         Assert.Equal(2L, await command.ExecuteScalarAsync());
     }
-
-    private sealed class SqliteFactAttribute : FactAttribute
-    {
-        public SqliteFactAttribute()
-        {
-            if (TestDatabase.OnPostgres)
-            {
-                Skip = "About SQLite's write lock.";
-            }
-        }
-    }
 }
