@@ -25,9 +25,8 @@ public sealed partial class UnitOfWork(
 {
     private readonly List<Func<CancellationToken, Task>> _rollbacks = [];
 
-    /// <summary>What the running attempt holds until it ends: the users it locked, then its turn at writing.</summary>
-    private readonly List<IDisposable> _held = [];
-
+    private IDisposable? _turn;
+    private IDisposable? _commandOnUser;
     private IDbContextTransaction? _transaction;
     private bool _running;
 
@@ -74,14 +73,25 @@ public sealed partial class UnitOfWork(
         RunAsync(operation, atFirstWrite: false, cancellationToken);
 
     public Task<T> ExecuteCommandAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
-        RunAsync(operation, provider.BeginsCommandsAtFirstWrite, cancellationToken);
+        RunAsync(operation, atFirstWrite: true, cancellationToken);
 
     /// <summary>
-    /// Holds <paramref name="user"/> for a change (<see cref="IDatabaseProvider.LockUserForUpdateAsync"/>) until the
-    /// running attempt ends: after its commit or rollback.
+    /// Before a command loads the user it changes: counts it as at that user for the rest of the attempt, and begins the
+    /// transaction now unless the database lets it load first (<see cref="IDatabaseProvider.EnterCommandOnUser"/>).
     /// </summary>
-    internal async Task LockUserForUpdateAsync(long user, CancellationToken cancellationToken) =>
-        _held.Add(await provider.LockUserForUpdateAsync(db.Database, user, cancellationToken).ConfigureAwait(false));
+    internal async Task BeforeLoadingUserAsync(long userId, CancellationToken cancellationToken)
+    {
+        if (!_running || _commandOnUser is not null)
+        {
+            return;
+        }
+
+        (_commandOnUser, var loadFirst) = provider.EnterCommandOnUser(userId);
+        if (!loadFirst)
+        {
+            await BeginWritingAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> operation, bool atFirstWrite, CancellationToken cancellationToken)
     {
@@ -125,7 +135,7 @@ public sealed partial class UnitOfWork(
                     }
                     finally
                     {
-                        // The transaction is rolled back unless it committed; the turn and the users are let go.
+                        // The transaction is rolled back unless it committed; the turn is let go.
                         await EndAttemptAsync().ConfigureAwait(false);
                     }
                 }
@@ -158,15 +168,15 @@ public sealed partial class UnitOfWork(
             return;
         }
 
-        _held.Add(await provider.EnterWriteTurnAsync(cancellationToken).ConfigureAwait(false));
+        _turn = await provider.EnterWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         _transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task EndAttemptAsync()
     {
         _running = false;
-        var transaction = _transaction;
-        _transaction = null;
+        var (transaction, turn, commandOnUser) = (_transaction, _turn, _commandOnUser);
+        (_transaction, _turn, _commandOnUser) = (null, null, null);
         try
         {
             if (transaction is not null)
@@ -176,13 +186,8 @@ public sealed partial class UnitOfWork(
         }
         finally
         {
-            // The turn was taken last, so it goes first.
-            for (var i = _held.Count - 1; i >= 0; i--)
-            {
-                _held[i].Dispose();
-            }
-
-            _held.Clear();
+            turn?.Dispose();
+            commandOnUser?.Dispose();
         }
     }
 

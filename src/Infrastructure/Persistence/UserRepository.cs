@@ -1,10 +1,11 @@
 using CleanUser.Application.Common.Interfaces;
 using CleanUser.Domain.Users;
+using CleanUser.Infrastructure.Persistence.Providers;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanUser.Infrastructure.Persistence;
 
-public sealed class UserRepository(CleanUserDbContext db, UnitOfWork unitOfWork) : IUserRepository, IUsernameUniquenessChecker
+public sealed class UserRepository(CleanUserDbContext db, IDatabaseProvider provider, UnitOfWork unitOfWork) : IUserRepository, IUsernameUniquenessChecker
 {
     // Compiled once: every request asks these, and EF then skips finding the query in its cache.
     private static readonly Func<CleanUserDbContext, long, CancellationToken, Task<User?>> UserWithTags =
@@ -19,15 +20,20 @@ public sealed class UserRepository(CleanUserDbContext db, UnitOfWork unitOfWork)
         if (unitOfWork.InTransaction)
         {
             // Loaded already in this unit of work (JSON Patch reads the user, then sends the PATCH it makes): the same
-            // tracked, locked instance, not a second query.
+            // tracked instance, not a second query.
             if (db.Users.Local.FirstOrDefault(u => u.Id == id) is { } loaded)
             {
                 return loaded;
             }
 
-            // A command loads the user it changes in its unit of work: commands on one user queue here, so they do not
-            // all read the same version and fail the concurrency check.
-            await unitOfWork.LockUserForUpdateAsync(id, cancellationToken).ConfigureAwait(false);
+            await unitOfWork.BeforeLoadingUserAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (db.Database.CurrentTransaction is not null)
+        {
+            // A command that loads the user it changes inside its transaction: commands on one user queue here, so they
+            // do not all read the same version and fail the concurrency check.
+            await provider.LockUserForUpdateAsync(db.Database, id, cancellationToken).ConfigureAwait(false);
         }
 
         return await UserWithTags(db, id, cancellationToken).ConfigureAwait(false);

@@ -66,6 +66,8 @@ internal static class TestDoubles
         var unitOfWork = Substitute.For<IUnitOfWork>();
         unitOfWork.ExecuteCommandAsync(Arg.Any<Func<CancellationToken, Task<UserDto>>>(), Arg.Any<CancellationToken>())
             .Returns(call => call.Arg<Func<CancellationToken, Task<UserDto>>>()(call.Arg<CancellationToken>()));
+        unitOfWork.ExecuteInTransactionAsync(Arg.Any<Func<CancellationToken, Task<UserDto>>>(), Arg.Any<CancellationToken>())
+            .Returns(call => call.Arg<Func<CancellationToken, Task<UserDto>>>()(call.Arg<CancellationToken>()));
         return unitOfWork;
     }
 

@@ -62,9 +62,9 @@ public sealed class ConcurrentCommandTests(TestApp app) : IClassFixture<TestApp>
         });
         await written.Task;
 
-        // PostgreSQL: the second waits for the row lock the first holds, then loads the committed row. SQLite: it loads
-        // the row as committed before, waits for the writer, and its save finds the version changed, so the command runs
-        // again on the new row (docs/adr/0026-reads-before-the-write-turn.md). Either way nothing is lost.
+        // PostgreSQL: the second waits for the row lock the first holds, then loads the committed row. SQLite: it finds
+        // the first at the user, so it waits for the writer before it loads (docs/adr/0026-reads-before-the-write-turn.md).
+        // Neither needs the optimistic-concurrency retry, and nothing is lost.
         await SendAsSystemAsync(new PatchUserCommand(id, ProfilePatch.Of(("location", "from the second"))));
         await holder;
 

@@ -9,6 +9,7 @@ using CleanUser.Infrastructure.Persistence;
 using CleanUser.Infrastructure.Persistence.Providers;
 using MediatR;
 using Microsoft.AspNetCore.JsonPatch.SystemTextJson;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -109,6 +110,72 @@ public sealed class WritePathStatementTests : IDisposable
         Assert.True(pending >= 5, $"{pending} rows were due");
         Assert.All(await _app.OutboxAsync(), m => Assert.NotNull(m.ProcessedAt));
         Assert.Equal(2, statements.Count(s => s.TrimStart().StartsWith("UPDATE \"OutboxMessages\"", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// Another process (an operator verb) does not see this process's counts: it may change the user between a command's
+    /// early load and its save. The save is refused, nothing is written, and the command runs again with its
+    /// transaction begun first, on the row as the other process left it (docs/adr/0026-reads-before-the-write-turn.md).
+    /// </summary>
+    [SqliteFact]
+    public async Task A_user_another_process_changes_after_an_early_load_is_loaded_again_and_both_changes_stay()
+    {
+        var id = await _app.CreateUserAsync();
+        var before = await _app.ReadUserAsync(id);
+        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _recorder.Seen = statement =>
+        {
+            if (statement.Contains("\"Tags\"", StringComparison.Ordinal))
+            {
+                loaded.TrySetResult();
+            }
+        };
+
+        Task<List<string>> patch;
+        using (await _app.Services.GetRequiredService<IDatabaseProvider>().EnterWriteTurnAsync(CancellationToken.None))
+        {
+            patch = RecordAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", "from this process"))));
+            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+            await using var scope = _app.Services.CreateAsyncScope();
+            await using var other = new SqliteConnection(scope.ServiceProvider.GetRequiredService<CleanUserDbContext>().Database.GetConnectionString());
+            await other.OpenAsync();
+            await using var change = other.CreateCommand();
+            change.CommandText = "UPDATE \"Users\" SET \"Location\" = 'from another process', \"Version\" = \"Version\" + 1 WHERE \"Id\" = $id";
+            change.Parameters.AddWithValue("$id", id);
+            Assert.Equal(1, await change.ExecuteNonQueryAsync());
+        }
+
+        var statements = await patch;
+        Assert.Equal(2, statements.Count(s => s.Contains("\"Tags\"", StringComparison.Ordinal)));
+        Assert.Equal(before with { Bio = "from this process", Location = "from another process", Version = before.Version + 2 },
+            await _app.ReadUserAsync(id));
+    }
+
+    /// <summary>
+    /// Commands that arrive together on one user load it in their turns, one after the other, as each commit leaves it
+    /// (docs/adr/0026-reads-before-the-write-turn.md): only a command alone at its user loads before its turn. Loading
+    /// early, each would read the version the first one is about to change, and its save would be refused and run again.
+    /// A refused save still sends its <c>UPDATE</c>, so the count of them is the count of refusals.
+    /// </summary>
+    [Fact]
+    public async Task Commands_arriving_together_on_one_user_wait_for_each_other_rather_than_fail_and_run_again()
+    {
+        const int writers = 32;
+        var id = await _app.CreateUserAsync();
+        var before = (await _app.ReadUserAsync(id)).Version;
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runs = Enumerable.Range(0, writers).Select(i => Task.Run(async () =>
+        {
+            await go.Task;
+            return await RecordAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", $"writer {i}"))));
+        })).ToList();
+        go.SetResult();
+
+        var updates = (await Task.WhenAll(runs)).Sum(statements => statements.Count(s => s.Contains("UPDATE \"Users\"", StringComparison.Ordinal)));
+
+        Assert.Equal(before + writers, (await _app.ReadUserAsync(id)).Version);
+        Assert.InRange(updates - writers, 0, writers / 8);
     }
 
     /// <summary>

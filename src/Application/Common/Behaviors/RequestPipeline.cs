@@ -147,7 +147,12 @@ public sealed class TransactionBehavior<TRequest, TResponse>(IUnitOfWork unitOfW
         {
             try
             {
-                return await unitOfWork.ExecuteCommandAsync(_ => next(), cancellationToken).ConfigureAwait(false);
+                // The first attempt may read before its transaction; a retry begins it first, so on SQLite it holds the
+                // one writer from its load on and no writer of this process can change the user under it again
+                // (docs/adr/0026-reads-before-the-write-turn.md).
+                return attempt == 1
+                    ? await unitOfWork.ExecuteCommandAsync(_ => next(), cancellationToken).ConfigureAwait(false)
+                    : await unitOfWork.ExecuteInTransactionAsync(_ => next(), cancellationToken).ConfigureAwait(false);
             }
             catch (ConcurrencyConflictException) when (request is IConditionalCommand { ExpectedVersions: not null })
             {

@@ -6,8 +6,8 @@ namespace CleanUser.Application.Common.Interfaces;
 public interface IUserRepository
 {
     /// <summary>
-    /// The user with its tags, tracked for changes; <c>null</c> when there is none. Inside a unit of work the user is
-    /// locked for it until it ends, and a user already loaded in it is returned as is.
+    /// The user with its tags, tracked for changes; <c>null</c> when there is none. Inside a command's transaction the
+    /// row is locked (PostgreSQL), and a user already loaded in the unit of work is returned as is.
     /// </summary>
     Task<User?> GetByIdAsync(long id, CancellationToken cancellationToken);
 
@@ -66,8 +66,8 @@ public interface IUnitOfWork
     /// <summary>
     /// Runs a command as one unit of work: everything it writes commits together, or none of it. The transaction may
     /// begin only at its first write (a save, or work run with <see cref="ExecuteInTransactionAsync{T}"/>); what the
-    /// command reads before is read as committed, and the user it loads with <see cref="IUserRepository.GetByIdAsync"/>
-    /// stays locked for it until the end, so no other command changes that user in between
+    /// command reads before is read as committed, and if another writer changes the user in between, the save fails
+    /// its version check (<see cref="Exceptions.ConcurrencyConflictException"/>) and nothing is written
     /// (docs/adr/0026-reads-before-the-write-turn.md).
     /// </summary>
     Task<T> ExecuteCommandAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken);

@@ -49,17 +49,18 @@ public interface IDatabaseProvider
     Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Whether a command's transaction begins at its first write rather than at its start
-    /// (<see cref="UnitOfWork.ExecuteCommandAsync{T}"/>): where a transaction takes a lock every writer waits for, the
-    /// command's reads then run before it, outside its turn (docs/adr/0026-reads-before-the-write-turn.md).
+    /// Called when a command whose transaction may begin late (<see cref="UnitOfWork.ExecuteCommandAsync{T}"/>) is about
+    /// to load the user it changes. Says whether it may load the user before its transaction begins, outside this
+    /// process's turn at writing, and counts the command as at that user until the returned claim is disposed (when
+    /// the unit of work ends). docs/adr/0026-reads-before-the-write-turn.md.
     /// </summary>
-    bool BeginsCommandsAtFirstWrite { get; }
+    (IDisposable Claim, bool LoadBeforeTransaction) EnterCommandOnUser(long userId);
 
     /// <summary>
-    /// Called in a unit of work before the user it changes is loaded: from when this returns until the result is
-    /// disposed (once the unit's transaction has ended), no other command can change that user.
+    /// Called inside a command's transaction before the user it changes is loaded: when this returns, no other
+    /// command can change that user until the transaction ends.
     /// </summary>
-    Task<IDisposable> LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken);
+    Task LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="statement"/>, a query with one parameter <c>@id</c>, outside any transaction, and hands its

@@ -78,11 +78,11 @@ public sealed class PostgresProvider : IDatabaseProvider
         return new PooledDbContextFactory<PostgresCleanUserDbContext>(own).CreateDbContext;
     }
 
-    /// <summary>No: the row lock that queues commands on one user is a lock of the transaction, so it begins at once.</summary>
-    public bool BeginsCommandsAtFirstWrite => false;
+    /// <summary>Never before: the row lock that queues commands on one user is a lock of the transaction.</summary>
+    public (IDisposable Claim, bool LoadBeforeTransaction) EnterCommandOnUser(long userId) => (NoTurn.Instance, false);
 
     /// <summary>No queue in this process: PostgreSQL runs writers side by side, and a command's row lock queues those on one user.</summary>
-    public Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken) => NothingHeld.Task;
+    public Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken) => NoTurn.Task;
 
     /// <summary>
     /// On the context's own connection, opened for the read if it is closed: Npgsql pools the server connections, and
@@ -169,14 +169,13 @@ public sealed class PostgresProvider : IDatabaseProvider
     /// Under READ COMMITTED, commands on one user would all read the same version and all but one fail the concurrency
     /// check — dozens of times over when many arrive at once, beyond the transaction behavior's retries. Locking the
     /// row first queues them, and only on the same user; the version check stays, for If-Match and as the last
-    /// guard. Reads outside a command don't lock. The lock ends with the transaction; the result holds nothing.
+    /// guard. Reads outside a command don't lock.
     /// </summary>
-    public async Task<IDisposable> LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken)
+    public async Task LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
         await database.ExecuteSqlAsync($"SELECT 1 FROM \"Users\" WHERE \"Id\" = {userId} FOR UPDATE", cancellationToken)
             .ConfigureAwait(false);
-        return NothingHeld.Instance;
     }
 
     /// <summary>EF Core takes a migration lock, so instances starting together over one database do not race.</summary>
@@ -188,9 +187,9 @@ public sealed class PostgresProvider : IDatabaseProvider
         return pending;
     }
 
-    private sealed class NothingHeld : IDisposable
+    private sealed class NoTurn : IDisposable
     {
-        public static readonly NothingHeld Instance = new();
+        public static readonly NoTurn Instance = new();
 
         public static readonly Task<IDisposable> Task = System.Threading.Tasks.Task.FromResult<IDisposable>(Instance);
 

@@ -50,14 +50,11 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     /// <summary>At most this many read connections wait open between reads; more are opened while more reads run at once.</summary>
     private const int MaxIdleReadConnections = 16;
 
-    /// <summary>
-    /// How many locks guard users for commands (<see cref="LockUserForUpdateAsync"/>); a user's is the one at its id
-    /// modulo this. Two users that share one only queue behind each other for a moment.
-    /// </summary>
-    private const int UserLocks = 1024;
+    /// <summary>How many counters <see cref="EnterCommandOnUser"/> spreads users over.</summary>
+    private const int UserCounters = 1024;
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly SemaphoreSlim[] _userLocks = [.. Enumerable.Range(0, UserLocks).Select(_ => new SemaphoreSlim(1, 1))];
+    private readonly int[] _commandsOnUser = new int[UserCounters];
     private readonly SqliteSynchronousInterceptor _synchronous = new();
     private readonly ConcurrentBag<ReadConnection> _idleReadConnections = [];
     private int _idleReadConnectionCount;
@@ -252,33 +249,28 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     public async Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Held(_writeGate);
+        return new Turn(_writeGate);
     }
 
     /// <summary>
-    /// Yes: a transaction holds the one write lock of the file, so a command that read inside it kept every writer of
-    /// the process waiting while it read (docs/adr/0026-reads-before-the-write-turn.md).
+    /// Before, when no other command of this process is at the user: a transaction holds the one write lock of the file,
+    /// so a command that loaded inside it kept every writer of the process waiting while it loaded. When another is at
+    /// the user, the command begins first and loads in its turn, after the other's commit: loading early it would
+    /// only read a version about to change and fail its save (docs/adr/0026-reads-before-the-write-turn.md). Users
+    /// share counters (the id modulo <see cref="UserCounters"/>); a shared one only makes a command begin first.
     /// </summary>
-    public bool BeginsCommandsAtFirstWrite => true;
-
-    /// <summary>
-    /// Within its transaction a command needs no lock: it began <c>IMMEDIATE</c> and holds the file's write lock, so
-    /// the user loaded now is the one it changes. Before its first write, the user's lock of this process: commands on
-    /// one user queue there, from their load to their commit. A command of another process (an operator verb) is not
-    /// held by it; the version check at the save catches its change, and the transaction behavior runs the command again.
-    /// </summary>
-    public async Task<IDisposable> LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken)
+    public (IDisposable Claim, bool LoadBeforeTransaction) EnterCommandOnUser(long userId)
     {
-        ArgumentNullException.ThrowIfNull(database);
-        if (database.CurrentTransaction is not null)
-        {
-            return new Held(null);
-        }
-
-        var userLock = _userLocks[(int)((ulong)userId % UserLocks)];
-        await userLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Held(userLock);
+        var counter = (int)((ulong)userId % UserCounters);
+        var alone = Interlocked.Increment(ref _commandsOnUser[counter]) == 1;
+        return (new CommandOnUser(_commandsOnUser, counter), alone);
     }
+
+    /// <summary>
+    /// Nothing to do: the transaction began <c>IMMEDIATE</c> and holds the database's write lock, so commands run one
+    /// after the other and the user loaded now is the one this command changes.
+    /// </summary>
+    public Task LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Creates the data folder, applies the migrations and switches the file to WAL.</summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(DatabaseFacade database, CancellationToken cancellationToken)
@@ -307,10 +299,6 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         }
 
         _writeGate.Dispose();
-        foreach (var userLock in _userLocks)
-        {
-            userLock.Dispose();
-        }
     }
 
     /// <summary>An open connection that only reads, with the statements it has run kept prepared.</summary>
@@ -351,8 +339,22 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         }
     }
 
-    /// <summary>A turn at writing or a user's lock (or nothing); released once, however often it is disposed.</summary>
-    private sealed class Held(SemaphoreSlim? gate) : IDisposable
+    /// <summary>A command counted as at a user (<see cref="EnterCommandOnUser"/>); counted off once, however often it is disposed.</summary>
+    private sealed class CommandOnUser(int[] counters, int counter) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Interlocked.Decrement(ref counters[counter]);
+            }
+        }
+    }
+
+    /// <summary>A turn at writing; released once, however often it is disposed.</summary>
+    private sealed class Turn(SemaphoreSlim gate) : IDisposable
     {
         private SemaphoreSlim? _gate = gate;
 

@@ -59,7 +59,7 @@ public sealed class PatchUserCommandHandler(
     }
 
     /// <summary>
-    /// The user a command changes, loaded and locked in its unit of work and checked against the versions the client read
+    /// The user a command changes, loaded in its unit of work and checked against the versions the client read
     /// (404, 412). JSON Patch loads through here too.
     /// </summary>
     internal static async Task<User> LoadForChangeAsync(IUserRepository users, long userId,
