@@ -33,9 +33,11 @@ public sealed class WebhookRetentionTests : IDisposable
         var recent = (await subscription.ReceivedAsync(2))[1].EventId;
         _clock.Advance(TimeSpan.FromMinutes(2));
 
+        // The dispatcher purges too, hourly by this clock: its round after the recent event may see the clock moved and
+        // purge first, so how many this call deletes is not the test's to count. What is left is.
         var purged = await _app.Services.GetRequiredService<WebhookSender>().PurgeAsync(CancellationToken.None);
 
-        Assert.Equal(1, purged);
+        Assert.InRange(purged, 0, 1);
         Assert.Equal(ExitCodes.Refused, (await _app.RunVerbAsync("webhook", "resend", Text(old))).ExitCode);
         Assert.Equal(0, (await _app.RunVerbAsync("webhook", "resend", Text(recent))).ExitCode);
         Assert.All((await subscription.AttemptsAsync()).EnumerateArray(), a => Assert.Equal(recent, a.GetProperty("event_id").GetInt64()));
