@@ -65,9 +65,10 @@ public interface IUnitOfWork
 
     /// <summary>
     /// Runs a command as one unit of work: everything it writes commits together, or none of it. The transaction may
-    /// begin only at its first write (a save, or work run with <see cref="ExecuteInTransactionAsync{T}"/>); what the
-    /// command reads before is read as committed, and if another writer changes the user in between, the save fails
-    /// its version check (<see cref="Exceptions.ConcurrencyConflictException"/>) and nothing is written
+    /// begin late: before the user is loaded, or only at the first write (a save, or work run with
+    /// <see cref="ExecuteInTransactionAsync{T}"/>), as the database decides. What the command reads before is read as
+    /// committed, and if another writer changes the user in between, the save fails its version check
+    /// (<see cref="Exceptions.ConcurrencyConflictException"/>) and nothing is written
     /// (docs/adr/0026-reads-before-the-write-turn.md).
     /// </summary>
     Task<T> ExecuteCommandAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken);
