@@ -69,24 +69,13 @@ public sealed class WritePathStatementTests : IDisposable
     public async Task A_command_loads_its_user_while_another_writer_holds_the_turn_and_writes_after_it()
     {
         var id = await _app.CreateUserAsync();
-        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _recorder.Seen = statement =>
-        {
-            if (statement.Contains("\"Tags\"", StringComparison.Ordinal))
-            {
-                loaded.TrySetResult();
-            }
-        };
 
-        Task<List<string>> patch;
-        using (await _app.Services.GetRequiredService<IDatabaseProvider>().EnterWriteTurnAsync(CancellationToken.None))
+        var statements = await PatchBioWhileAnotherWriterHoldsTheTurnAsync(id, "after the turn", patch =>
         {
-            patch = RecordAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", "after the turn"))));
-            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.False(patch.IsCompleted, "the PATCH wrote while another writer held the turn");
-        }
+            return Task.CompletedTask;
+        });
 
-        var statements = await patch;
         Assert.Single(statements, s => s.Contains("UPDATE \"Users\"", StringComparison.Ordinal));
         Assert.Equal("after the turn", (await _app.ReadUserAsync(id)).Bio);
     }
@@ -122,21 +111,9 @@ public sealed class WritePathStatementTests : IDisposable
     {
         var id = await _app.CreateUserAsync();
         var before = await _app.ReadUserAsync(id);
-        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _recorder.Seen = statement =>
-        {
-            if (statement.Contains("\"Tags\"", StringComparison.Ordinal))
-            {
-                loaded.TrySetResult();
-            }
-        };
 
-        Task<List<string>> patch;
-        using (await _app.Services.GetRequiredService<IDatabaseProvider>().EnterWriteTurnAsync(CancellationToken.None))
+        var statements = await PatchBioWhileAnotherWriterHoldsTheTurnAsync(id, "from this process", async _ =>
         {
-            patch = RecordAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", "from this process"))));
-            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
-
             await using var scope = _app.Services.CreateAsyncScope();
             await using var other = new SqliteConnection(scope.ServiceProvider.GetRequiredService<CleanUserDbContext>().Database.GetConnectionString());
             await other.OpenAsync();
@@ -144,9 +121,8 @@ public sealed class WritePathStatementTests : IDisposable
             change.CommandText = "UPDATE \"Users\" SET \"Location\" = 'from another process', \"Version\" = \"Version\" + 1 WHERE \"Id\" = $id";
             change.Parameters.AddWithValue("$id", id);
             Assert.Equal(1, await change.ExecuteNonQueryAsync());
-        }
+        });
 
-        var statements = await patch;
         Assert.Equal(2, statements.Count(s => s.Contains("\"Tags\"", StringComparison.Ordinal)));
         Assert.Equal(before with { Bio = "from this process", Location = "from another process", Version = before.Version + 2 },
             await _app.ReadUserAsync(id));
@@ -238,6 +214,32 @@ public sealed class WritePathStatementTests : IDisposable
         Assert.All(selects, s => Assert.True(
             s.Contains("\"NormalizedUsername\" =", StringComparison.Ordinal) || s.Contains("\"Tags\"", StringComparison.Ordinal) ||
             s.Contains("FOR UPDATE", StringComparison.Ordinal), $"unexpected statement: {s}"));
+    }
+
+    /// <summary>
+    /// Holds the process's turn at writing, sends a PATCH of <paramref name="bio"/>, and once the PATCH has loaded the user
+    /// runs <paramref name="whileHeld"/> with it; then lets the turn go and returns the PATCH's statements.
+    /// </summary>
+    private async Task<List<string>> PatchBioWhileAnotherWriterHoldsTheTurnAsync(long id, string bio, Func<Task<List<string>>, Task> whileHeld)
+    {
+        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _recorder.Seen = statement =>
+        {
+            if (statement.Contains("\"Tags\"", StringComparison.Ordinal))
+            {
+                loaded.TrySetResult();
+            }
+        };
+
+        Task<List<string>> patch;
+        using (await _app.Services.GetRequiredService<IDatabaseProvider>().EnterWriteTurnAsync(CancellationToken.None))
+        {
+            patch = RecordAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", bio))));
+            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await whileHeld(patch);
+        }
+
+        return await patch;
     }
 
     /// <summary>The statements EF Core sends while <paramref name="command"/> runs in this flow (other tests' are not seen).</summary>
