@@ -40,7 +40,7 @@ public sealed partial class AuditRetention(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
             deleted = await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().ExecuteInTransactionAsync(ct =>
-                db.Set<AuditEntry>().Where(e => e.At < cutoff).OrderBy(e => e.Id).Take(BatchSize).ExecuteDeleteAsync(ct),
+                db.Set<AuditEntry>().Where(e => e.At < cutoff).OrderBy(e => e.At).Take(BatchSize).ExecuteDeleteAsync(ct),
                 cancellationToken).ConfigureAwait(false);
             total += deleted;
         }

@@ -108,10 +108,13 @@ public sealed partial class WebhookSender(
         var cutoff = time.GetUtcNow().UtcDateTime - TimeSpan.FromDays(days);
         return await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().ExecuteInTransactionAsync(async ct =>
         {
+            // Each delete goes from the events past the cutoff to the rows that hang on them, by index (IN, not a
+            // correlated EXISTS, which made the database read every delivery and attempt).
             var expired = db.Set<WebhookEvent>().Where(e => e.CreatedAt < cutoff &&
                 !db.Set<WebhookDelivery>().Any(d => d.EventId == e.Id && d.State == WebhookDeliveryState.Pending));
-            await db.Set<WebhookAttempt>().Where(a => expired.Any(e => e.Id == a.EventId)).ExecuteDeleteAsync(ct).ConfigureAwait(false);
-            await db.Set<WebhookDelivery>().Where(d => expired.Any(e => e.Id == d.EventId)).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+            var deliveries = db.Set<WebhookDelivery>().Where(d => expired.Select(e => e.Id).Contains(d.EventId));
+            await db.Set<WebhookAttempt>().Where(a => deliveries.Select(d => d.Id).Contains(a.DeliveryId)).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+            await deliveries.ExecuteDeleteAsync(ct).ConfigureAwait(false);
             return await expired.ExecuteDeleteAsync(ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }

@@ -30,5 +30,7 @@ public sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outbox
 
         // The dispatcher only ever looks at pending rows; delivered ones stay out of its index.
         builder.HasIndex(m => m.NextAttemptAt).HasFilter("\"ProcessedAt\" IS NULL").HasDatabaseName("IX_OutboxMessages_Pending");
+        // The purge finds the delivered rows past the retention period without reading the rest.
+        builder.HasIndex(m => m.ProcessedAt).HasFilter("\"ProcessedAt\" IS NOT NULL").HasDatabaseName("IX_OutboxMessages_Delivered");
     }
 }

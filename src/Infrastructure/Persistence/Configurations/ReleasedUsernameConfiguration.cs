@@ -21,6 +21,8 @@ public sealed class ReleasedUsernameConfiguration : IEntityTypeConfiguration<Rel
             .HasConversion(v => v.UtcDateTime, v => new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)));
         builder.HasIndex(r => r.NormalizedUsername);
         builder.HasIndex(r => r.UsernameSkeleton);
+        // A rename deletes the expired holds first, without reading the others.
+        builder.HasIndex(r => r.HeldUntil);
         builder.HasOne<User>().WithMany().HasForeignKey(r => r.FormerHolderId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -33,6 +33,8 @@ public sealed class WebhookEventConfiguration : IEntityTypeConfiguration<Webhook
         builder.Property(e => e.Id).ValueGeneratedNever();
         builder.Property(e => e.Type).HasMaxLength(100).IsRequired();
         builder.Property(e => e.Body).IsRequired();
+        // The purge finds the events past the retention period without reading the rest.
+        builder.HasIndex(e => e.CreatedAt);
     }
 }
 

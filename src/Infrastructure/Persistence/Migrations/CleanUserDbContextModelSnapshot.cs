@@ -44,6 +44,8 @@ namespace CleanUser.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("FormerHolderId");
 
+                    b.HasIndex("HeldUntil");
+
                     b.HasIndex("NormalizedUsername");
 
                     b.HasIndex("UsernameSkeleton");
@@ -398,6 +400,10 @@ namespace CleanUser.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("IX_OutboxMessages_Pending")
                         .HasFilter("\"ProcessedAt\" IS NULL");
 
+                    b.HasIndex("ProcessedAt")
+                        .HasDatabaseName("IX_OutboxMessages_Delivered")
+                        .HasFilter("\"ProcessedAt\" IS NOT NULL");
+
                     b.ToTable("OutboxMessages", (string)null);
                 });
 
@@ -552,6 +558,8 @@ namespace CleanUser.Infrastructure.Persistence.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
 
                     b.ToTable("WebhookEvents", (string)null);
                 });

@@ -51,6 +51,8 @@ namespace CleanUser.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasIndex("FormerHolderId");
 
+                    b.HasIndex("HeldUntil");
+
                     b.HasIndex("NormalizedUsername");
 
                     b.HasIndex("UsernameSkeleton");
@@ -413,6 +415,10 @@ namespace CleanUser.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("IX_OutboxMessages_Pending")
                         .HasFilter("\"ProcessedAt\" IS NULL");
 
+                    b.HasIndex("ProcessedAt")
+                        .HasDatabaseName("IX_OutboxMessages_Delivered")
+                        .HasFilter("\"ProcessedAt\" IS NOT NULL");
+
                     b.ToTable("OutboxMessages", (string)null);
                 });
 
@@ -573,6 +579,8 @@ namespace CleanUser.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
 
                     b.ToTable("WebhookEvents", (string)null);
                 });
