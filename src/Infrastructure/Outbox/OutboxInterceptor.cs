@@ -145,6 +145,8 @@ public sealed class OutboxInterceptor(OutboxSignal signal, TimeProvider time) : 
         }
 
         _saving.Remove(context);
+        // Detect first, for the reason AuditInterceptor gives where it drops its entries.
+        context.ChangeTracker.DetectChanges();
         foreach (var message in batch.Messages)
         {
             context.Entry(message).State = EntityState.Detached;

@@ -36,16 +36,49 @@ public class CleanUserDbContext : DbContext
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CleanUserDbContext).Assembly);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        StampUsers();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var detecting = DetectOnce();
+        try
+        {
+            StampUsers();
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detecting;
+        }
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        StampUsers();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var detecting = DetectOnce();
+        try
+        {
+            StampUsers();
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detecting;
+        }
+    }
+
+    /// <summary>
+    /// Detects the changes of a save once, then turns automatic detection off until the save returns: otherwise every
+    /// look at the tracked entries during the save (the stamp below, each interceptor, EF Core itself) detects again.
+    /// What is added or stamped during the save is tracked through its entry, so it needs no detection.
+    /// </summary>
+    private bool DetectOnce()
+    {
+        var detecting = ChangeTracker.AutoDetectChangesEnabled;
+        if (detecting)
+        {
+            ChangeTracker.DetectChanges();
+        }
+
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        return detecting;
     }
 
     /// <summary>
@@ -54,7 +87,6 @@ public class CleanUserDbContext : DbContext
     /// </summary>
     private void StampUsers()
     {
-        ChangeTracker.DetectChanges();
         foreach (var entry in ChangeTracker.Entries<User>())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified))
