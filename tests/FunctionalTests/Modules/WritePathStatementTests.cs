@@ -186,7 +186,7 @@ public sealed class WritePathStatementTests : IDisposable
     /// No delete of what has expired reads the whole table it deletes from: the periodic purges (delivered outbox rows,
     /// webhook events with their deliveries and attempts, idempotency keys, audit entries) and a rename's delete of
     /// expired username holds. Each table keeps its rows for a retention or hold period, and on SQLite a delete holds the
-    /// one writer of the file: a purge that scanned a million delivered outbox rows kept every PATCH waiting ~120 ms.
+    /// one writer of the file: a purge that scanned a million delivered outbox rows kept every PATCH waiting ~110 ms.
     /// </summary>
     [SqliteFact]
     public async Task No_delete_of_expired_rows_scans_the_table_it_deletes_from()
