@@ -45,7 +45,8 @@ public static class DependencyInjection
         services.AddScoped<PreparedImages>();
 
         services.AddScoped<CurrentCaller>();
-        services.AddScoped<ICurrentUser>(provider => provider.GetRequiredService<CurrentCaller>());
+        // A transient forward to the scope's one caller, as Infrastructure's DependencyInjection explains for its ports.
+        services.AddTransient<ICurrentUser>(provider => provider.GetRequiredService<CurrentCaller>());
         services.AddScoped<ChangeOrigin>();
         return services;
     }
