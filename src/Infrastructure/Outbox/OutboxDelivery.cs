@@ -66,6 +66,9 @@ public sealed partial class OutboxDelivery(
             .OrderBy(m => m.Id)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
 
+        // Nothing acts on a change before its commit is on disk (docs/adr/0027-group-sync.md): a handler deletes the
+        // image a change replaced, and a power loss must not leave the profile pointing at a deleted file.
+        await provider.WhenSyncedAsync().ConfigureAwait(false);
         var delivered = new List<OutboxMessage>(claimed.Count);
         foreach (var message in claimed)
         {

@@ -59,6 +59,7 @@ public sealed partial class UnitOfWork(
         }
 
         _rollbacks.Clear();
+        await SyncedAsync().ConfigureAwait(false);
     }
 
     public bool InTransaction => _running || db.Database.CurrentTransaction is not null;
@@ -108,6 +109,7 @@ public sealed partial class UnitOfWork(
         }
 
         var strategy = db.Database.CreateExecutionStrategy();
+        var committed = false;
         T result;
         try
         {
@@ -129,6 +131,7 @@ public sealed partial class UnitOfWork(
                         if (_transaction is not null)
                         {
                             await _transaction.CommitAsync(ct).ConfigureAwait(false);
+                            committed = true;
                         }
 
                         return value;
@@ -154,7 +157,28 @@ public sealed partial class UnitOfWork(
         }
 
         _rollbacks.Clear();
+        if (committed)
+        {
+            await SyncedAsync().ConfigureAwait(false);
+        }
+
         return result;
+    }
+
+    /// <summary>
+    /// Once the work committed, before anyone hears of it: the commit on disk (docs/adr/0027-group-sync.md). Past the
+    /// commit, so a failed sync undoes no side effect (the change may or may not survive a power loss); it is a 503.
+    /// </summary>
+    private async Task SyncedAsync()
+    {
+        try
+        {
+            await provider.WhenSyncedAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (provider.IsUnavailable(exception))
+        {
+            throw DatabaseFailures.Unavailable(exception, logger);
+        }
     }
 
     /// <summary>

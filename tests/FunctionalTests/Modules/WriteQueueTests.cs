@@ -1,7 +1,12 @@
+using System.Net;
+using System.Net.Http.Json;
 using CleanUser.Application.Common.Interfaces;
+using CleanUser.Application.Common.Messaging;
 using CleanUser.Application.Common.Security;
 using CleanUser.Application.Users.Commands.PatchUser;
+using CleanUser.Domain.Users.Events;
 using CleanUser.Infrastructure.Persistence;
+using CleanUser.Infrastructure.Persistence.Providers;
 using CleanUser.Tests.Support;
 using MediatR;
 using Microsoft.Data.Sqlite;
@@ -84,15 +89,66 @@ public sealed class WriteQueueTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [SqliteFact]
-    public async Task Commits_on_SQLite_are_synced_to_disk_before_they_return()
+    public async Task A_change_on_SQLite_is_answered_only_once_its_commit_is_synced_to_disk()
     {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
-        await db.Database.OpenConnectionAsync();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = "PRAGMA synchronous;";
+        // No dispatcher: its writes wait for no sync, so one could be left unsynced at the check.
+        await using var quiet = TestApp.With(new TestAppOptions { Outbox = false, SqliteOnly = true });
+        var provider = quiet.Services.GetRequiredService<IDatabaseProvider>();
+        var id = await quiet.CreateUserAsync();
+        await provider.WhenSyncedAsync();
 
-        // 2 = FULL: the WAL is synced on every commit (docs/adr/0007-sqlite-synchronous.md).
-        Assert.Equal(2L, await command.ExecuteScalarAsync());
+        await using (var scope = quiet.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA synchronous;";
+            // 1 = NORMAL: a commit writes the log without syncing it; the process syncs it for the commits that wait
+            // (docs/adr/0027-group-sync.md).
+            Assert.Equal(1L, await command.ExecuteScalarAsync());
+        }
+
+        using var response = await quiet.ClientFor(id).PatchAsJsonAsync($"/api/v2/user/{id}/", new { bio = "synced" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // Had the answer not waited, the PATCH's commit would still be in the OS's cache and this would start a sync.
+        Assert.True(provider.WhenSyncedAsync().IsCompletedSuccessfully, "the PATCH was answered before its commit was synced");
+    }
+
+    [SqliteFact]
+    public async Task The_outbox_acts_on_a_change_only_once_everything_committed_before_is_synced_to_disk()
+    {
+        var seen = new SyncSeenByHandler();
+        await using var dispatching = TestApp.With(new TestAppOptions
+        {
+            SqliteOnly = true,
+            Services = services => services
+                .AddSingleton(seen)
+                .AddTransient<INotificationHandler<DomainEventNotification<UserUpdated>>, SyncObservingHandler>(),
+        });
+        var id = await dispatching.CreateUserAsync();
+
+        using var response = await dispatching.ClientFor(id).PatchAsJsonAsync($"/api/v2/user/{id}/", new { bio = "delivered" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // The round's claim is a commit of its own; a handler that ran before the sync would find it unsynced.
+        Assert.True(await seen.Synced.Task.WaitAsync(TimeSpan.FromSeconds(30)), "a handler ran before the commits it follows were synced");
+    }
+
+    /// <summary>What <see cref="SyncObservingHandler"/> found when it ran.</summary>
+    public sealed class SyncSeenByHandler
+    {
+        public TaskCompletionSource<bool> Synced { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Records whether every commit of the process was on disk when the dispatcher handed it a change.</summary>
+    public sealed class SyncObservingHandler(IDatabaseProvider provider, SyncSeenByHandler seen)
+        : INotificationHandler<DomainEventNotification<UserUpdated>>
+    {
+        public Task Handle(DomainEventNotification<UserUpdated> notification, CancellationToken cancellationToken)
+        {
+            seen.Synced.TrySetResult(provider.WhenSyncedAsync().IsCompletedSuccessfully);
+            return Task.CompletedTask;
+        }
     }
 }

@@ -49,6 +49,13 @@ public interface IDatabaseProvider
     Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Completes once every commit of a turn this process ended before the call is on disk; at once on a database
+    /// whose commit syncs itself. Anything that acts on a commit outside the database (an answer, a webhook, a deleted
+    /// file) waits for this first (docs/adr/0027-group-sync.md).
+    /// </summary>
+    Task WhenSyncedAsync();
+
+    /// <summary>
     /// Called when a command whose transaction may begin late (<see cref="UnitOfWork.ExecuteCommandAsync{T}"/>) is about
     /// to load the user it changes. Says whether it may load the user before its transaction begins, outside this
     /// process's turn at writing, and counts the command as at that user until the returned claim is disposed (when

@@ -84,6 +84,9 @@ public sealed class PostgresProvider : IDatabaseProvider
     /// <summary>No queue in this process: PostgreSQL runs writers side by side, and a command's row lock queues those on one user.</summary>
     public Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken) => NoTurn.Task;
 
+    /// <summary>Nothing to wait for: PostgreSQL syncs a commit before it returns, and groups concurrent ones itself.</summary>
+    public Task WhenSyncedAsync() => Task.CompletedTask;
+
     /// <summary>
     /// On the context's own connection, opened for the read if it is closed: Npgsql pools the server connections, and
     /// a connection held open per pooled context would hold one on the server too.

@@ -11,7 +11,8 @@ namespace CleanUser.Infrastructure.Persistence.Providers;
 
 /// <summary>
 /// The embedded database: one SQLite file (by default in the data folder), in WAL mode, every commit synced to disk
-/// (docs/adr/0007-sqlite-synchronous.md). SQLite has one writer at a time; a transaction of the unit of work begins
+/// before anything acts on it (docs/adr/0007-sqlite-synchronous.md), one sync for the commits that wait together
+/// (<see cref="WalSync"/>, docs/adr/0027-group-sync.md). SQLite has one writer at a time; a transaction of the unit of work begins
 /// <c>IMMEDIATE</c> (Microsoft.Data.Sqlite's default for <c>BeginTransaction</c>, which EF Core uses), so it holds the
 /// write lock from its first statement.
 /// </summary>
@@ -56,6 +57,7 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly int[] _commandsOnUser = new int[UserCounters];
     private readonly SqliteSynchronousInterceptor _synchronous = new();
+    private readonly WalSync? _walSync;
     private readonly ConcurrentBag<ReadConnection> _idleReadConnections = [];
     private int _idleReadConnectionCount;
     private bool _disposed;
@@ -77,6 +79,11 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ConnectionString = connectionString;
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource is not (":memory:" or "") && builder.Mode != SqliteOpenMode.Memory)
+        {
+            _walSync = new WalSync(builder.DataSource);
+        }
     }
 
     /// <summary>The connection string in use: the data source an absolute path, the lock timeout positive (30 s unless set).</summary>
@@ -249,8 +256,10 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     public async Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Turn(_writeGate);
+        return new Turn(_writeGate, _walSync);
     }
+
+    public Task WhenSyncedAsync() => _walSync?.WhenSyncedAsync() ?? Task.CompletedTask;
 
     /// <summary>
     /// Before, when no other command of this process is at the user: a transaction holds the one write lock of the file,
@@ -354,10 +363,17 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     }
 
     /// <summary>A turn at writing; released once, however often it is disposed.</summary>
-    private sealed class Turn(SemaphoreSlim gate) : IDisposable
+    private sealed class Turn(SemaphoreSlim gate, WalSync? walSync) : IDisposable
     {
         private SemaphoreSlim? _gate = gate;
 
-        public void Dispose() => Interlocked.Exchange(ref _gate, null)?.Release();
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _gate, null) is { } gate)
+            {
+                walSync?.TurnEnded();
+                gate.Release();
+            }
+        }
     }
 }

@@ -7,13 +7,15 @@ using SQLitePCL;
 namespace CleanUser.Infrastructure.Persistence.Providers;
 
 /// <summary>
-/// Sets <c>PRAGMA synchronous=FULL</c> on every physical SQLite connection: a commit is on disk before it returns
-/// (docs/adr/0007-sqlite-synchronous.md). The setting belongs to the connection and stays with it in the pool, so it
-/// runs once per physical connection, not on every open.
+/// Sets <c>PRAGMA synchronous=NORMAL</c> on every physical SQLite connection: a commit writes the log without syncing
+/// it, and <see cref="WalSync"/> syncs it once for every commit that waits (docs/adr/0027-group-sync.md). Set explicitly,
+/// so the service's durability does not depend on how a SQLite build is compiled (docs/adr/0007-sqlite-synchronous.md).
+/// The setting belongs to the connection and stays with it in the pool, so it runs once per physical connection, not on
+/// every open.
 /// </summary>
 internal sealed class SqliteSynchronousInterceptor : DbConnectionInterceptor
 {
-    public const string Pragma = "PRAGMA synchronous=FULL;";
+    public const string Pragma = "PRAGMA synchronous=NORMAL;";
 
     private static readonly object Applied = new();
 

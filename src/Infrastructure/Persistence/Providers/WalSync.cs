@@ -1,0 +1,113 @@
+using Microsoft.Data.Sqlite;
+
+namespace CleanUser.Infrastructure.Persistence.Providers;
+
+/// <summary>
+/// Syncs a SQLite file's write-ahead log for every commit of this process that waits for it, one sync for all the
+/// commits made before it began: group commit (docs/adr/0027-group-sync.md). This process's connections commit with
+/// <c>synchronous=NORMAL</c>, which writes a commit to the log without syncing it; a writer then waits here before
+/// anything acts on its commit. One sync at a time runs, on a thread-pool thread; the commits made while it runs wait
+/// for the next, which then covers them all.
+/// </summary>
+internal sealed class WalSync(string databasePath)
+{
+    /// <summary>SQLITE_IOERR: what SQLite answers when its own sync fails, so a failed sync is the same 503.</summary>
+    private const int IoError = 10;
+
+    private readonly string _walPath = databasePath + "-wal";
+    private readonly Lock _lock = new();
+    private long _turnsEnded;
+    private long _synced;
+    private TaskCompletionSource? _next;
+    private bool _syncing;
+
+    /// <summary>
+    /// Counts a turn at writing as ended: whatever it committed is in the log (or it committed nothing). Called inside
+    /// the turn, before the next one can begin, so the count orders the commits.
+    /// </summary>
+    public void TurnEnded() => Interlocked.Increment(ref _turnsEnded);
+
+    /// <summary>Completes once every commit of a turn that ended before this call is on disk.</summary>
+    public Task WhenSyncedAsync()
+    {
+        var target = Interlocked.Read(ref _turnsEnded);
+        lock (_lock)
+        {
+            if (_synced >= target)
+            {
+                return Task.CompletedTask;
+            }
+
+            _next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var next = _next.Task;
+            if (!_syncing)
+            {
+                _syncing = true;
+                ThreadPool.UnsafeQueueUserWorkItem(static sync => sync.SyncWhileWaited(), this, preferLocal: false);
+            }
+
+            return next;
+        }
+    }
+
+    /// <summary>Syncs for the waiters gathered so far, again while more gathered during the sync, then stops.</summary>
+    private void SyncWhileWaited()
+    {
+        while (true)
+        {
+            TaskCompletionSource waiters;
+            long covers;
+            lock (_lock)
+            {
+                if (_next is null)
+                {
+                    _syncing = false;
+                    return;
+                }
+
+                (waiters, _next) = (_next, null);
+                // Read after the waiters' targets: every one of them is at most this.
+                covers = Interlocked.Read(ref _turnsEnded);
+            }
+
+            try
+            {
+                Sync();
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                waiters.SetException(new SqliteException($"Syncing the write-ahead log to disk failed: {exception.Message}", IoError));
+                continue;
+            }
+
+            lock (_lock)
+            {
+                _synced = Math.Max(_synced, covers);
+            }
+
+            waiters.SetResult();
+        }
+    }
+
+    /// <summary>
+    /// <c>fsync</c> of the log. No log means SQLite checkpointed it into the database file, synced that, and deleted it
+    /// when its last connection closed: nothing is left to sync.
+    /// </summary>
+    private void Sync()
+    {
+        FileStream log;
+        try
+        {
+            log = new FileStream(_walPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        }
+        catch (FileNotFoundException)
+        {
+            return;
+        }
+
+        using (log)
+        {
+            log.Flush(flushToDisk: true);
+        }
+    }
+}
