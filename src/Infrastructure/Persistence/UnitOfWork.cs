@@ -30,6 +30,9 @@ public sealed partial class UnitOfWork(
     private IDbContextTransaction? _transaction;
     private bool _running;
 
+    /// <summary>Whether the running attempt (or the save of its own) wrote a row: only then is there a commit to sync.</summary>
+    private bool _wrote;
+
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
         if (_running || db.Database.CurrentTransaction is not null)
@@ -40,6 +43,7 @@ public sealed partial class UnitOfWork(
         }
 
         // A save of its own commits or fails right here; it queues with the other writers of this process.
+        _wrote = false;
         try
         {
             using (await provider.EnterWriteTurnAsync(cancellationToken).ConfigureAwait(false))
@@ -59,7 +63,10 @@ public sealed partial class UnitOfWork(
         }
 
         _rollbacks.Clear();
-        await SyncedAsync().ConfigureAwait(false);
+        if (_wrote)
+        {
+            await SyncedAsync().ConfigureAwait(false);
+        }
     }
 
     public bool InTransaction => _running || db.Database.CurrentTransaction is not null;
@@ -102,6 +109,7 @@ public sealed partial class UnitOfWork(
             // Work of a running unit joins it; what it writes is written in the unit's transaction.
             if (!atFirstWrite)
             {
+                _wrote = true;
                 await BeginWritingAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -109,7 +117,7 @@ public sealed partial class UnitOfWork(
         }
 
         var strategy = db.Database.CreateExecutionStrategy();
-        var committed = false;
+        var committedWrites = false;
         T result;
         try
         {
@@ -122,6 +130,7 @@ public sealed partial class UnitOfWork(
                     try
                     {
                         _running = true;
+                        _wrote = !atFirstWrite;
                         if (!atFirstWrite)
                         {
                             await BeginWritingAsync(ct).ConfigureAwait(false);
@@ -131,7 +140,7 @@ public sealed partial class UnitOfWork(
                         if (_transaction is not null)
                         {
                             await _transaction.CommitAsync(ct).ConfigureAwait(false);
-                            committed = true;
+                            committedWrites = _wrote;
                         }
 
                         return value;
@@ -157,7 +166,7 @@ public sealed partial class UnitOfWork(
         }
 
         _rollbacks.Clear();
-        if (committed)
+        if (committedWrites)
         {
             await SyncedAsync().ConfigureAwait(false);
         }
@@ -219,7 +228,7 @@ public sealed partial class UnitOfWork(
     {
         try
         {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            _wrote |= await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false) > 0;
         }
         catch (DbUpdateConcurrencyException exception)
         {
