@@ -74,7 +74,9 @@ internal sealed class WalSync(string databasePath)
             {
                 Sync();
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+#pragma warning disable CA1031 // Whatever failed goes to the waiters: thrown here, on a thread-pool thread, it would end the process.
+            catch (Exception exception)
+#pragma warning restore CA1031
             {
                 waiters.SetException(new SqliteException($"Syncing the write-ahead log to disk failed: {exception.Message}", IoError));
                 continue;
