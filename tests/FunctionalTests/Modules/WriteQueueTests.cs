@@ -91,8 +91,9 @@ public sealed class WriteQueueTests(TestApp app) : IClassFixture<TestApp>
     [SqliteFact]
     public async Task A_change_on_SQLite_is_answered_only_once_its_commit_is_synced_to_disk()
     {
-        // No dispatcher: its writes wait for no sync, so one could be left unsynced at the check.
-        await using var quiet = TestApp.With(new TestAppOptions { Outbox = false, SqliteOnly = true });
+        // No dispatcher (its writes wait for no sync) and no audit sweep (its start-up write could end its turn just
+        // before the check): the PATCH is the only writer.
+        await using var quiet = TestApp.With(new TestAppOptions { Outbox = false, SqliteOnly = true, Settings = NoAuditSweep });
         var provider = quiet.Services.GetRequiredService<IDatabaseProvider>();
         var id = await quiet.CreateUserAsync();
         await provider.WhenSyncedAsync();
@@ -122,6 +123,7 @@ public sealed class WriteQueueTests(TestApp app) : IClassFixture<TestApp>
         await using var dispatching = TestApp.With(new TestAppOptions
         {
             SqliteOnly = true,
+            Settings = NoAuditSweep,
             Services = services => services
                 .AddSingleton(seen)
                 .AddTransient<INotificationHandler<DomainEventNotification<UserUpdated>>, SyncObservingHandler>(),
@@ -134,6 +136,9 @@ public sealed class WriteQueueTests(TestApp app) : IClassFixture<TestApp>
         // The round's claim is a commit of its own; a handler that ran before the sync would find it unsynced.
         Assert.True(await seen.Synced.Task.WaitAsync(TimeSpan.FromSeconds(30)), "a handler ran before the commits it follows were synced");
     }
+
+    /// <summary>Audit entries kept forever: the sweep that would otherwise write at start-up does not run.</summary>
+    private static readonly Dictionary<string, string> NoAuditSweep = new() { ["Audit:RetentionDays"] = "0" };
 
     /// <summary>What <see cref="SyncObservingHandler"/> found when it ran.</summary>
     public sealed class SyncSeenByHandler
