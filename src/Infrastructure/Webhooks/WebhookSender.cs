@@ -64,10 +64,13 @@ public sealed partial class WebhookSender(
 
         var claim = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
         var leaseEnd = now + options.Value.Timeout + outbox.LeaseDuration;
-        await Claimable(db, now).Where(d => due.Contains(d.Id))
+        // A write, so in a turn of this process's writers like every other: on SQLite, sent straight to the database it
+        // would meet a command's transaction on the lock and one of them would sleep in the busy retry.
+        await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().ExecuteInTransactionAsync(ct => Claimable(db, now)
+            .Where(d => due.Contains(d.Id))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.LockedUntil, leaseEnd)
-                .SetProperty(d => d.LockedBy, claim), cancellationToken).ConfigureAwait(false);
+                .SetProperty(d => d.LockedBy, claim), ct), cancellationToken).ConfigureAwait(false);
         var claimed = await db.Set<WebhookDelivery>()
             .Where(d => d.LockedBy == claim && d.State == WebhookDeliveryState.Pending)
             .Select(d => new Claimed(d.Id, d.EventId, d.EndpointId, d.Attempts, d.Endpoint.Target, d.Endpoint.Secret, d.Event.Body))

@@ -214,6 +214,48 @@ public sealed class WritePathStatementTests : IDisposable
         Assert.True(scans.Count == 0, string.Join("\n\n", scans));
     }
 
+    /// <summary>
+    /// Every write of the process takes a turn of its writers, a webhook round's claim of its deliveries too: sent straight
+    /// to SQLite, the claim would meet a command's transaction on the lock and sleep in Microsoft.Data.Sqlite's busy retry
+    /// (about 150 ms a round), or make the command sleep there. On PostgreSQL a turn is no wait, hence SQLite only.
+    /// </summary>
+    [SqliteFact]
+    public async Task A_webhook_round_claims_its_deliveries_in_a_turn_of_the_process_writers()
+    {
+        var id = await _app.CreateUserAsync();
+        await RecordAsync(s => s.GetRequiredService<WebhookEndpoints>()
+            .AddAsync(new Uri("http://127.0.0.1:9/hook"), [WebhookEventTypes.UserUpdated], null, CancellationToken.None));
+        await _app.SendAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", "to deliver"))), Caller.System);
+        // The change's fan-out: one delivery waiting for the round.
+        await RecordAsync(s => s.GetRequiredService<OutboxDelivery>().DeliverDueAsync(CancellationToken.None));
+
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var claimed = false;
+        _recorder.Seen = statement =>
+        {
+            // The round's last question before its claim: is an earlier event still waiting for its fan-out?
+            if (statement.Contains("MIN(", StringComparison.Ordinal))
+            {
+                asked.TrySetResult();
+            }
+
+            claimed |= statement.Contains("UPDATE \"WebhookDeliveries\"", StringComparison.Ordinal);
+        };
+
+        Task<List<string>> round;
+        using (await _app.Services.GetRequiredService<IDatabaseProvider>().EnterWriteTurnAsync(CancellationToken.None))
+        {
+            round = RecordAsync(s => s.GetRequiredService<WebhookSender>().DeliverDueAsync(CancellationToken.None));
+            await asked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            // Time for a claim that does not wait for the turn to reach the database.
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            Assert.False(claimed, "the round claimed its deliveries while another writer held the turn");
+        }
+
+        await round;
+        Assert.True(claimed, "the round claimed nothing once the turn was let go");
+    }
+
     /// <summary>SQLite's plan for each statement, a line per step (<c>EXPLAIN QUERY PLAN</c>; parameters left unbound).</summary>
     private async Task<List<string>> PlansAsync(IEnumerable<string> statements)
     {
