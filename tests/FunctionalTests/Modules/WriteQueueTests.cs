@@ -116,6 +116,41 @@ public sealed class WriteQueueTests(TestApp app) : IClassFixture<TestApp>
         Assert.True(provider.WhenSyncedAsync().IsCompletedSuccessfully, "the PATCH was answered before its commit was synced");
     }
 
+    /// <summary>
+    /// Group commit (docs/adr/0027-group-sync.md): commits that wait together are made durable by one sync, whether they
+    /// wait before it begins or while it runs, and a commit a sync has covered waits for none.
+    /// </summary>
+    [SqliteFact]
+    public async Task Commits_that_wait_together_share_one_sync_of_the_log()
+    {
+        const int commits = 8;
+        await using var quiet = TestApp.With(new TestAppOptions { Outbox = false, SqliteOnly = true, Settings = NoAuditSweep });
+        var provider = Assert.IsType<SqliteProvider>(quiet.Services.GetRequiredService<IDatabaseProvider>());
+        var ids = new List<long>();
+        for (var i = 0; i < commits; i++)
+        {
+            ids.Add(await quiet.CreateUserAsync());
+        }
+
+        // Commits no one has waited for yet: each in a turn of its own, written straight through a context.
+        foreach (var id in ids)
+        {
+            await using var scope = quiet.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
+            using (await provider.EnterWriteTurnAsync(CancellationToken.None))
+            {
+                await db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Bio, "unsynced"));
+            }
+        }
+
+        var before = provider.LogSyncs;
+        await Task.WhenAll(Enumerable.Range(0, commits).Select(_ => Task.Run(provider.WhenSyncedAsync)));
+        Assert.Equal(before + 1, provider.LogSyncs);
+
+        await provider.WhenSyncedAsync();
+        Assert.Equal(before + 1, provider.LogSyncs);
+    }
+
     [SqliteFact]
     public async Task The_outbox_acts_on_a_change_only_once_everything_committed_before_is_synced_to_disk()
     {

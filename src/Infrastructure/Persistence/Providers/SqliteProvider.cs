@@ -261,6 +261,9 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
 
     public Task WhenSyncedAsync() => _walSync?.WhenSyncedAsync() ?? Task.CompletedTask;
 
+    /// <summary>How many syncs of the log this process has made (docs/adr/0027-group-sync.md); 0 for a database in memory.</summary>
+    public long LogSyncs => _walSync?.Syncs ?? 0;
+
     /// <summary>
     /// Before, when no other command of this process is at the user: a transaction holds the one write lock of the file,
     /// so a command that loaded inside it kept every writer of the process waiting while it loaded. When another is at

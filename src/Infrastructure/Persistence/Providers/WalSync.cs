@@ -18,8 +18,17 @@ internal sealed class WalSync(string databasePath)
     private readonly Lock _lock = new();
     private long _turnsEnded;
     private long _synced;
+    private long _syncs;
+
+    /// <summary>The sync running now (null when none) and the count of ended turns it covers.</summary>
+    private TaskCompletionSource? _running;
+    private long _runningCovers;
+
+    /// <summary>The waiters for the next sync, which begins once the running one ends.</summary>
     private TaskCompletionSource? _next;
-    private bool _syncing;
+
+    /// <summary>How many syncs have completed: set against the commits, how well they group.</summary>
+    public long Syncs => Interlocked.Read(ref _syncs);
 
     /// <summary>
     /// Counts a turn at writing as ended: whatever it committed is in the log (or it committed nothing). Called inside
@@ -27,7 +36,10 @@ internal sealed class WalSync(string databasePath)
     /// </summary>
     public void TurnEnded() => Interlocked.Increment(ref _turnsEnded);
 
-    /// <summary>Completes once every commit of a turn that ended before this call is on disk.</summary>
+    /// <summary>
+    /// Completes once every commit of a turn that ended before this call is on disk: at once when a sync has covered it
+    /// already, with the running sync when that one began after it, else with the next sync.
+    /// </summary>
     public Task WhenSyncedAsync()
     {
         var target = Interlocked.Read(ref _turnsEnded);
@@ -38,15 +50,21 @@ internal sealed class WalSync(string databasePath)
                 return Task.CompletedTask;
             }
 
-            _next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var next = _next.Task;
-            if (!_syncing)
+            if (_running is not null && _runningCovers >= target)
             {
-                _syncing = true;
-                ThreadPool.UnsafeQueueUserWorkItem(static sync => sync.SyncWhileWaited(), this, preferLocal: false);
+                return _running.Task;
             }
 
-            return next;
+            if (_next is null)
+            {
+                _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (_running is null)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(static sync => sync.SyncWhileWaited(), this, preferLocal: false);
+                }
+            }
+
+            return _next.Task;
         }
     }
 
@@ -56,18 +74,17 @@ internal sealed class WalSync(string databasePath)
         while (true)
         {
             TaskCompletionSource waiters;
-            long covers;
             lock (_lock)
             {
                 if (_next is null)
                 {
-                    _syncing = false;
+                    _running = null;
                     return;
                 }
 
-                (waiters, _next) = (_next, null);
+                (waiters, _next, _running) = (_next, null, _next);
                 // Read after the waiters' targets: every one of them is at most this.
-                covers = Interlocked.Read(ref _turnsEnded);
+                _runningCovers = Interlocked.Read(ref _turnsEnded);
             }
 
             try
@@ -84,7 +101,8 @@ internal sealed class WalSync(string databasePath)
 
             lock (_lock)
             {
-                _synced = Math.Max(_synced, covers);
+                _synced = Math.Max(_synced, _runningCovers);
+                Interlocked.Increment(ref _syncs);
             }
 
             waiters.SetResult();
