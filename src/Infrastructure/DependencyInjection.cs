@@ -100,6 +100,7 @@ public static class DependencyInjection
                 "Webhooks:TimeoutSeconds and Webhooks:RetryBaseSeconds must be positive, Webhooks:RetentionDays at least 0.").ValidateOnStart();
         services.AddKeyedSingleton<OutboxSignal>(WebhookDispatcher.SignalKey);
         services.AddScoped<WebhookDeliveries>();
+        services.AddSingleton<RoundEndpoints>();
         services.AddScoped<WebhookEndpoints>();
         services.AddSingleton<WebhookSender>();
         services.AddHostedService<WebhookDispatcher>();

@@ -8,4 +8,10 @@ namespace CleanUser.Infrastructure.Outbox;
 public sealed class CurrentOutboxMessage
 {
     public long? Id { get; internal set; }
+
+    /// <summary>
+    /// The dispatch round delivering the row: the same for every row of one round, new every round, <c>null</c> outside
+    /// the outbox. A fact a handler needs for every row may be read once per round (docs/adr/0028-webhook-endpoints-per-round.md).
+    /// </summary>
+    public string? Round { get; internal set; }
 }

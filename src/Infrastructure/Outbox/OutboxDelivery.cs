@@ -152,7 +152,8 @@ public sealed partial class OutboxDelivery(
             {
                 // Handlers run after commit, outside any request: as the system, never as the user who caused it.
                 scope.ServiceProvider.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
-                scope.ServiceProvider.GetRequiredService<CurrentOutboxMessage>().Id = message.Id;
+                var current = scope.ServiceProvider.GetRequiredService<CurrentOutboxMessage>();
+                (current.Id, current.Round) = (message.Id, claim);
                 await scope.ServiceProvider.GetRequiredService<IMediator>()
                     .Publish(DomainEventNotification.For(domainEvent), cancellationToken).ConfigureAwait(false);
             }

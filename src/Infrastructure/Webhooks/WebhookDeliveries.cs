@@ -15,14 +15,28 @@ namespace CleanUser.Infrastructure.Webhooks;
 public sealed class WebhookDeliveries(
     CleanUserDbContext db,
     IUnitOfWork unitOfWork,
+    CurrentOutboxMessage outboxMessage,
+    RoundEndpoints roundEndpoints,
     [FromKeyedServices(WebhookDispatcher.SignalKey)] OutboxSignal signal,
     TimeProvider time)
 {
-    /// <summary>The active endpoints subscribed to <paramref name="eventType"/>.</summary>
+    /// <summary>
+    /// The active endpoints subscribed to <paramref name="eventType"/>: in an outbox round, as the round read them at its
+    /// first row (<see cref="RoundEndpoints"/>); otherwise (a resend) as they are now.
+    /// </summary>
     public async Task<IReadOnlyList<long>> SubscribersAsync(string eventType, CancellationToken cancellationToken)
     {
-        var active = await db.Set<WebhookEndpoint>().AsNoTracking().Where(e => e.IsActive).OrderBy(e => e.Id)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var round = outboxMessage.Round;
+        if (round is null || roundEndpoints.Of(round) is not { } active)
+        {
+            active = await db.Set<WebhookEndpoint>().AsNoTracking().Where(e => e.IsActive).OrderBy(e => e.Id)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (round is not null)
+            {
+                roundEndpoints.Keep(round, active);
+            }
+        }
+
         return active.Where(e => e.Subscribes(eventType)).Select(e => e.Id).ToList();
     }
 

@@ -113,8 +113,9 @@ public sealed partial class WebhookSender(
         {
             // Each delete goes from the events past the cutoff to the rows that hang on them, by index (IN, not a
             // correlated EXISTS, which made the database read every delivery and attempt).
+            // A delivery still pending for a removed endpoint is never sent (Claimable): nothing left to send.
             var expired = db.Set<WebhookEvent>().Where(e => e.CreatedAt < cutoff &&
-                !db.Set<WebhookDelivery>().Any(d => d.EventId == e.Id && d.State == WebhookDeliveryState.Pending));
+                !db.Set<WebhookDelivery>().Any(d => d.EventId == e.Id && d.State == WebhookDeliveryState.Pending && d.Endpoint.IsActive));
             var deliveries = db.Set<WebhookDelivery>().Where(d => expired.Select(e => e.Id).Contains(d.EventId));
             await db.Set<WebhookAttempt>().Where(a => deliveries.Select(d => d.Id).Contains(a.DeliveryId)).ExecuteDeleteAsync(ct).ConfigureAwait(false);
             await deliveries.ExecuteDeleteAsync(ct).ConfigureAwait(false);
@@ -122,10 +123,14 @@ public sealed partial class WebhookSender(
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Due, not held by a live lease, and no earlier event of the same user pending for the same endpoint.</summary>
+    /// <summary>
+    /// Due, not held by a live lease, no earlier event of the same user pending for the same endpoint, and the endpoint
+    /// still active: a fan-out may queue a delivery for an endpoint removed since it read the endpoints (an outbox round
+    /// reads them once, docs/adr/0028-webhook-endpoints-per-round.md), and nothing is sent to a removed endpoint.
+    /// </summary>
     private static IQueryable<WebhookDelivery> Claimable(CleanUserDbContext db, DateTime now) =>
         db.Set<WebhookDelivery>().Where(d =>
-            d.State == WebhookDeliveryState.Pending && d.NextAttemptAt <= now &&
+            d.State == WebhookDeliveryState.Pending && d.Endpoint.IsActive && d.NextAttemptAt <= now &&
             (d.LockedUntil == null || d.LockedUntil < now) &&
             !db.Set<WebhookDelivery>().Any(earlier =>
                 earlier.EndpointId == d.EndpointId && earlier.UserId == d.UserId &&

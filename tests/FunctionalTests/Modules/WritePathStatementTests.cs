@@ -105,6 +105,28 @@ public sealed class WritePathStatementTests : IDisposable
     }
 
     /// <summary>
+    /// A dispatch round reads the webhook endpoints once, at its first row, however many rows it fans out: a query per row
+    /// was a sixth of a PATCH's CPU under load (docs/adr/0028-webhook-endpoints-per-round.md). Every row still reaches the
+    /// endpoint.
+    /// </summary>
+    [Fact]
+    public async Task An_outbox_round_reads_the_webhook_endpoints_once_and_fans_out_every_row()
+    {
+        await RecordAsync(s => s.GetRequiredService<WebhookEndpoints>()
+            .AddAsync(new Uri("http://127.0.0.1:9/hook"), [WebhookEventTypes.UserUpdated], null, CancellationToken.None));
+        foreach (var _ in Enumerable.Range(0, 5))
+        {
+            var id = await _app.CreateUserAsync();
+            await _app.SendAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", "to fan out"))), Caller.System);
+        }
+
+        var statements = await RecordAsync(services => services.GetRequiredService<OutboxDelivery>().DeliverDueAsync(CancellationToken.None));
+
+        Assert.Single(statements, s => s.Contains("FROM \"WebhookEndpoints\"", StringComparison.Ordinal));
+        Assert.Equal(5, await _app.QueryAsync(db => db.Set<WebhookDelivery>().CountAsync()));
+    }
+
+    /// <summary>
     /// Another process (an operator verb) does not see this process's counts: it may change the user between a command's
     /// early load and its save. The save is refused, nothing is written, and the command runs again with its
     /// transaction begun first, on the row as the other process left it (docs/adr/0026-reads-before-the-write-turn.md).
