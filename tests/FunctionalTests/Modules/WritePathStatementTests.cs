@@ -106,8 +106,8 @@ public sealed class WritePathStatementTests : IDisposable
 
     /// <summary>
     /// A dispatch round reads the webhook endpoints once, at its first row, however many rows it fans out: without the
-    /// query per row a PATCH under load took about a sixth less CPU (docs/adr/0028-webhook-endpoints-per-round.md). Every row still reaches the
-    /// endpoint.
+    /// query per row a PATCH under load took about a sixth less CPU (docs/adr/0028-webhook-endpoints-per-round.md).
+    /// Every row still reaches the endpoint.
     /// </summary>
     [Fact]
     public async Task An_outbox_round_reads_the_webhook_endpoints_once_and_fans_out_every_row()
