@@ -191,6 +191,29 @@ public sealed class WritePathStatementTests : IDisposable
     /// default), so a round that scanned them cost more with every change ever made. SQLite's plan for each statement is
     /// asked of SQLite itself (PostgreSQL may rightly scan a table this small).
     /// </summary>
+    /// <summary>
+    /// Each connection prepares a statement once and runs it for every command after (docs/adr/0029-prepared-statements-on-sqlite.md).
+    /// SQLite lists the statements a connection keeps prepared and counts the runs of each: the user's update of every
+    /// PATCH is a run of one that is still prepared after it, and there is one such statement per connection, not per PATCH.
+    /// </summary>
+    [SqliteFact]
+    public async Task The_update_of_a_patch_runs_a_statement_its_connection_prepared_once()
+    {
+        const int patches = 20;
+        var id = await _app.CreateUserAsync();
+
+        for (var i = 0; i < patches; i++)
+        {
+            await RecordAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", $"bio {i}"))));
+        }
+
+        var updates = _recorder.Connections.Cast<SqliteConnection>()
+            .SelectMany(connection => PreparedStatements(connection).Where(s => s.Sql.StartsWith("UPDATE \"Users\"", StringComparison.Ordinal)))
+            .ToList();
+        Assert.Equal(patches, updates.Sum(update => update.Runs));
+        Assert.InRange(updates.Count, 1, _recorder.Connections.Count);
+    }
+
     [SqliteFact]
     public async Task No_statement_of_an_outbox_round_scans_the_outbox_table()
     {
@@ -377,12 +400,39 @@ public sealed class WritePathStatementTests : IDisposable
         return statements;
     }
 
-    private sealed class StatementRecorder : DbCommandInterceptor
+    /// <summary>The statements <paramref name="connection"/> keeps prepared, with how often each has run.</summary>
+    private static List<(string Sql, int Runs)> PreparedStatements(SqliteConnection connection)
     {
+        const int RunsCounter = 6; // SQLITE_STMTSTATUS_RUN
+        var statements = new List<(string, int)>();
+        for (var statement = SQLitePCL.raw.sqlite3_next_stmt(connection.Handle, null); statement is { IsInvalid: false };
+             statement = SQLitePCL.raw.sqlite3_next_stmt(connection.Handle, statement))
+        {
+            statements.Add((SQLitePCL.raw.sqlite3_sql(statement).utf8_to_string(), SQLitePCL.raw.sqlite3_stmt_status(statement, RunsCounter, 0)));
+        }
+
+        return statements;
+    }
+
+    private sealed class StatementRecorder : DbCommandInterceptor, IDbConnectionInterceptor
+    {
+        /// <summary>Lets <see cref="PreparedStatements"/> list a SQLite connection's statements, which must be allowed as it opens.</summary>
+        public Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            (connection as SqliteConnection)?.Handle!.enable_sqlite3_next_stmt(true);
+            return Task.CompletedTask;
+        }
+
+        public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
+            (connection as SqliteConnection)?.Handle!.enable_sqlite3_next_stmt(true);
+
         public AsyncLocal<List<string>?> Recording { get; } = new();
 
         /// <summary>Called with every statement recorded, as it is sent.</summary>
         public Action<string>? Seen { get; set; }
+
+        /// <summary>The connections the recorded statements ran on.</summary>
+        public HashSet<DbConnection> Connections { get; } = [];
 
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
@@ -410,6 +460,7 @@ public sealed class WritePathStatementTests : IDisposable
             if (Recording.Value is { } statements)
             {
                 statements.Add(command.CommandText);
+                Connections.Add(command.Connection!);
                 Seen?.Invoke(command.CommandText);
             }
         }

@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
 using Microsoft.Extensions.Configuration;
 
 namespace CleanUser.Infrastructure.Persistence.Providers;
@@ -57,6 +58,8 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly int[] _commandsOnUser = new int[UserCounters];
     private readonly SqliteSynchronousInterceptor _synchronous = new();
+    private readonly KeptConnectionInterceptor _keptConnections;
+    private readonly string _contextConnectionString;
     private readonly WalSync? _walSync;
     private readonly ConcurrentBag<ReadConnection> _idleReadConnections = [];
     private int _idleReadConnectionCount;
@@ -79,7 +82,11 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ConnectionString = connectionString;
+        _keptConnections = new KeptConnectionInterceptor(IsUnavailable);
         var builder = new SqliteConnectionStringBuilder(connectionString);
+        // A context keeps its connection open (KeptSqliteConnection) and closes it only to open the file anew, which
+        // Microsoft.Data.Sqlite's pool would defeat by handing the same connection back.
+        _contextConnectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
         if (builder.DataSource is not (":memory:" or "") && builder.Mode != SqliteOpenMode.Memory)
         {
             _walSync = new WalSync(builder.DataSource);
@@ -122,7 +129,11 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     public void Configure(DbContextOptionsBuilder options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.UseSqlite(ConnectionString).AddInterceptors(_synchronous);
+#pragma warning disable EF1001 // See KeptSqliteConnection.
+        options.UseSqlite(_contextConnectionString)
+            .AddInterceptors(_synchronous, _keptConnections)
+            .ReplaceService<ISqliteRelationalConnection, KeptSqliteConnection>();
+#pragma warning restore EF1001
     }
 
     public Func<CleanUserDbContext> CreateContextPool(DbContextOptions<CleanUserDbContext> options) =>

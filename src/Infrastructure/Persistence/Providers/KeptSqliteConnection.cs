@@ -1,0 +1,209 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+#pragma warning disable EF1001 // SqliteRelationalConnection is EF Core's internal API: see the class's summary for why it is used.
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
+
+namespace CleanUser.Infrastructure.Persistence.Providers;
+
+/// <summary>
+/// A pooled context's SQLite connection, kept open from its first use until the context is disposed, with the
+/// statements it ran kept prepared (docs/adr/0029-prepared-statements-on-sqlite.md). EF Core closes its connection after
+/// every query and save, and Microsoft.Data.Sqlite then finalizes every statement of it: so each statement of every
+/// request was parsed and planned again, and each use opened a pooled connection and registered EF Core's SQL functions
+/// on it again. Npgsql keeps statements prepared on PostgreSQL by itself (<c>Max Auto Prepare</c>); Microsoft.Data.Sqlite
+/// has no such cache, so this class is one. It derives from EF Core's internal SQLite connection service, the one place
+/// where EF Core closes a connection (<see cref="CloseDbConnection"/>): that keeps everything else EF Core does on the
+/// connection, such as its functions, as it is.
+/// </summary>
+/// <remarks>
+/// Kept open is safe on SQLite: an idle connection with no statement running holds no lock and no read snapshot. A
+/// transaction that is still open when the context goes back to its pool is rolled back by EF Core there, as before.
+/// </remarks>
+public sealed class KeptSqliteConnection(
+    RelationalConnectionDependencies dependencies,
+    IRawSqlCommandBuilder rawSqlCommandBuilder,
+    IDiagnosticsLogger<DbLoggerCategory.Infrastructure> logger)
+    : SqliteRelationalConnection(dependencies, rawSqlCommandBuilder, logger)
+{
+    /// <summary>
+    /// How many statements one connection keeps prepared, at most: the service runs a few dozen distinct ones. When
+    /// another comes, the connection lets go of all it kept, and keeps those that run from then on.
+    /// </summary>
+    internal const int MaxPreparedStatements = 64;
+
+    private readonly Dictionary<string, PreparedCommand> _prepared = new(StringComparer.Ordinal);
+    private bool _discarded;
+
+    /// <summary>
+    /// The command to run in place of <paramref name="initialized"/>, which EF Core has just set up: the one kept for
+    /// its text on this connection, with its parameters, transaction and timeout. <paramref name="initialized"/> itself
+    /// when there is no room to keep another, or the kept one is still reading.
+    /// </summary>
+    internal DbCommand Prepared(DbCommand initialized)
+    {
+        if (initialized is not SqliteCommand command || !ReferenceEquals(command.Connection, DbConnection))
+        {
+            return initialized;
+        }
+
+        if (!_prepared.TryGetValue(command.CommandText, out var prepared))
+        {
+            if (_prepared.Count >= MaxPreparedStatements)
+            {
+                // Full, as after the migrations' one-off statements: start again with what runs from now on.
+                ReleaseStatements();
+            }
+
+            prepared = new PreparedCommand(command.CommandText, command.Connection);
+            _prepared.Add(command.CommandText, prepared);
+        }
+        else if (prepared.IsReading)
+        {
+            return initialized;
+        }
+
+        prepared.Parameters.Clear();
+        foreach (SqliteParameter parameter in command.Parameters)
+        {
+            prepared.Parameters.Add(parameter);
+        }
+
+        prepared.Transaction = command.Transaction;
+        prepared.CommandTimeout = command.CommandTimeout;
+        command.Parameters.Clear();
+        command.Dispose();
+        return prepared;
+    }
+
+    /// <summary>
+    /// After a command or commit on this connection failed because the file cannot serve (read-only, full, an I/O
+    /// error): the connection is closed when EF Core next lets go of it, at the latest when the context returns to its
+    /// pool, so that the next use opens the file as it is then. A connection SQLite opened read-only, for one, stays
+    /// read-only however the file changes.
+    /// </summary>
+    internal void Discard() => _discarded = true;
+
+    /// <summary>
+    /// Leaves the connection open, unless it was discarded: EF Core calls this after a use of a connection it opened,
+    /// and when the context returns to its pool.
+    /// </summary>
+    protected override void CloseDbConnection()
+    {
+        if (_discarded)
+        {
+            ReleaseStatements();
+            base.CloseDbConnection();
+        }
+    }
+
+    protected override Task CloseDbConnectionAsync()
+    {
+        if (!_discarded)
+        {
+            return Task.CompletedTask;
+        }
+
+        ReleaseStatements();
+        return base.CloseDbConnectionAsync();
+    }
+
+    protected override void DisposeDbConnection()
+    {
+        ReleaseStatements();
+        base.DisposeDbConnection();
+    }
+
+    protected override ValueTask DisposeDbConnectionAsync()
+    {
+        ReleaseStatements();
+        return base.DisposeDbConnectionAsync();
+    }
+
+    /// <summary>Lets go of the kept statements: before the connection closes, or to make room.</summary>
+    private void ReleaseStatements()
+    {
+        _discarded = false;
+        foreach (var command in _prepared.Values)
+        {
+            command.Release();
+        }
+
+        _prepared.Clear();
+    }
+
+    /// <summary>A command whose statements outlive EF Core's disposal of it after each use, until <see cref="Release"/>.</summary>
+    private sealed class PreparedCommand : SqliteCommand
+    {
+        private bool _released;
+
+        public PreparedCommand(string commandText, SqliteConnection connection)
+            : base(commandText, connection)
+        {
+        }
+
+        public bool IsReading => DataReader is not null;
+
+        /// <summary>
+        /// Finalizes its statements now or, while its results are still being read (a query run while another's reader
+        /// is open), when EF Core disposes it after reading.
+        /// </summary>
+        public void Release()
+        {
+            _released = true;
+            if (!IsReading)
+            {
+                Dispose();
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && !_released)
+            {
+                return;
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
+
+/// <summary>
+/// Runs EF Core's commands on a <see cref="KeptSqliteConnection"/> as the statements it keeps prepared, and has it
+/// closed once a command or a commit on it fails because the file cannot serve.
+/// </summary>
+internal sealed class KeptConnectionInterceptor(Func<Exception, bool> isUnavailable) : DbCommandInterceptor, IDbTransactionInterceptor
+{
+    public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result) =>
+        Of(eventData.Context) is { } connection ? connection.Prepared(result) : result;
+
+    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Failed(eventData.Context, eventData.Exception);
+
+    public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Failed(eventData.Context, eventData.Exception);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Failed(eventData.Context, eventData.Exception);
+
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Failed(eventData.Context, eventData.Exception);
+        return Task.CompletedTask;
+    }
+
+    private void Failed(DbContext? context, Exception exception)
+    {
+        if (isUnavailable(exception))
+        {
+            Of(context)?.Discard();
+        }
+    }
+
+    private static KeptSqliteConnection? Of(DbContext? context) => context?.GetService<IRelationalConnection>() as KeptSqliteConnection;
+}
