@@ -136,7 +136,7 @@ public sealed class DatabaseFailureTests
 
     /// <summary>
     /// The file is made read-only for the connections opened from now on; those opened before keep writing through the
-    /// file they hold, and the service keeps its connections open (docs/adr/0029-prepared-statements-on-sqlite.md). So
+    /// file they hold, and the service keeps its connections open (docs/adr/0029-prepared-statements.md). So
     /// readiness, which opens one of its own, is 503 at once; a context of the service's whose connection opens now is
     /// refused its write with an error the service answers 503 for, writes nothing, and writes again once the file is
     /// writable: SQLite opens a file it cannot write read-only, and the connection is opened anew after the failure.
@@ -172,7 +172,7 @@ public sealed class DatabaseFailureTests
         var before = await app.ReadUserAsync(id);
         using var client = app.ClientFor(id);
 
-        await SetReadOnlyAsync(app.Database, true);
+        await SetReadOnlyAsync(app, true);
         try
         {
             await AssertUnavailableAsync(await client.PatchJsonAsync(id, new { bio = Never }));
@@ -181,7 +181,7 @@ public sealed class DatabaseFailureTests
         }
         finally
         {
-            await SetReadOnlyAsync(app.Database, false);
+            await SetReadOnlyAsync(app, false);
         }
 
         await AssertRecoveredAsync(app, client, id);
@@ -247,8 +247,9 @@ public sealed class DatabaseFailureTests
     }
 
     /// <summary>What a standby or a server switched to read-only looks like to its sessions.</summary>
-    private static async Task SetReadOnlyAsync(TestDatabase database, bool readOnly)
+    private static async Task SetReadOnlyAsync(TestApp app, bool readOnly)
     {
+        var database = app.Database;
         // From the server's maintenance database: a session of the read-only database could not switch it back.
         await using (var server = new NpgsqlConnection(TestDatabase.PostgresServer))
         {
@@ -258,8 +259,8 @@ public sealed class DatabaseFailureTests
             await command.ExecuteNonQueryAsync();
         }
 
-        // Sessions take the setting when they start.
-        await using var pooled = new NpgsqlConnection(database.ConnectionString);
+        // Sessions take the setting when they start. The app's pool is the one of the connection string it uses.
+        await using var pooled = new NpgsqlConnection(((PostgresProvider)app.Services.GetRequiredService<IDatabaseProvider>()).ConnectionString);
         NpgsqlConnection.ClearPool(pooled);
     }
 

@@ -192,7 +192,7 @@ public sealed class WritePathStatementTests : IDisposable
     /// asked of SQLite itself (PostgreSQL may rightly scan a table this small).
     /// </summary>
     /// <summary>
-    /// Each connection prepares a statement once and runs it for every command after (docs/adr/0029-prepared-statements-on-sqlite.md).
+    /// Each connection prepares a statement once and runs it for every command after (docs/adr/0029-prepared-statements.md).
     /// SQLite lists the statements a connection keeps prepared and counts the runs of each: the user's update of every
     /// PATCH is a run of one that is still prepared after it, and there is one such statement per connection, not per PATCH.
     /// </summary>
@@ -212,6 +212,25 @@ public sealed class WritePathStatementTests : IDisposable
             .ToList();
         Assert.Equal(patches, updates.Sum(update => update.Runs));
         Assert.InRange(updates.Count, 1, _recorder.Connections.Count);
+    }
+
+    /// <summary>
+    /// On PostgreSQL, Npgsql prepares a statement on the server once a connection has run it a few times, and keeps it
+    /// there (docs/adr/0029-prepared-statements.md): after a run of PATCHes, the update of one is prepared.
+    /// </summary>
+    [PostgresFact]
+    public async Task On_postgres_the_update_of_a_patch_is_prepared_on_the_server()
+    {
+        var id = await _app.CreateUserAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await RecordAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", $"bio {i}"))));
+        }
+
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
+        var prepared = await db.Database.SqlQueryRaw<string>("SELECT statement AS \"Value\" FROM pg_prepared_statements").ToListAsync();
+        Assert.Contains(prepared, statement => statement.StartsWith("UPDATE \"Users\"", StringComparison.Ordinal));
     }
 
     [SqliteFact]

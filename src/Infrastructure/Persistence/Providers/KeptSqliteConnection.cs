@@ -11,13 +11,13 @@ namespace CleanUser.Infrastructure.Persistence.Providers;
 
 /// <summary>
 /// A pooled context's SQLite connection, kept open from its first use until the context is disposed, with the
-/// statements it ran kept prepared (docs/adr/0029-prepared-statements-on-sqlite.md). EF Core closes its connection after
-/// every query and save, and Microsoft.Data.Sqlite then finalizes every statement of it: so each statement of every
-/// request was parsed and planned again, and each use opened a pooled connection and registered EF Core's SQL functions
-/// on it again. Npgsql keeps statements prepared on PostgreSQL by itself (<c>Max Auto Prepare</c>); Microsoft.Data.Sqlite
-/// has no such cache, so this class is one. It derives from EF Core's internal SQLite connection service, the one place
-/// where EF Core closes a connection (<see cref="CloseDbConnection"/>): that keeps everything else EF Core does on the
-/// connection, such as its functions, as it is.
+/// statements it ran kept prepared (docs/adr/0029-prepared-statements.md). EF Core closes its connection after every
+/// query and save, and Microsoft.Data.Sqlite then finalizes every statement of it: so each statement of every request
+/// was parsed and planned again, and each use took a pooled connection and registered EF Core's SQL functions on it
+/// again. Microsoft.Data.Sqlite has no statement cache (on PostgreSQL, Npgsql's automatic preparation is one), so this
+/// class is one. It derives from EF Core's internal SQLite connection service, the one place where EF Core closes a
+/// connection (<see cref="CloseDbConnection"/>): everything else EF Core does with the connection, such as registering
+/// its functions, stays as it is.
 /// </summary>
 /// <remarks>
 /// Kept open is safe on SQLite: an idle connection with no statement running holds no lock and no read snapshot. A

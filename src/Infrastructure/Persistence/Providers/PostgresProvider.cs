@@ -23,6 +23,16 @@ public sealed class PostgresProvider : IDatabaseProvider
     /// </summary>
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How many statements each connection keeps prepared on the server, unless the connection string says (<c>Max Auto
+    /// Prepare</c>; <c>0</c> turns it off): Npgsql prepares a statement once it has run a few times, and the service runs
+    /// a few dozen distinct ones (docs/adr/0029-prepared-statements.md).
+    /// </summary>
+    public const int AutoPreparedStatements = 64;
+
+    /// <summary>The names Npgsql takes for <c>Max Auto Prepare</c>.</summary>
+    private static readonly string[] MaxAutoPrepareKeywords = ["Max Auto Prepare", "MaxAutoPrepare"];
+
     public PostgresProvider(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -48,8 +58,15 @@ public sealed class PostgresProvider : IDatabaseProvider
 
         try
         {
-            _ = new NpgsqlConnectionStringBuilder(configured);
-            return new PostgresProvider(configured);
+            var builder = new NpgsqlConnectionStringBuilder(configured);
+            // Npgsql's builder says every keyword it knows is there; the string as written says what the operator set.
+            var written = new DbConnectionStringBuilder { ConnectionString = configured };
+            if (!MaxAutoPrepareKeywords.Any(written.ContainsKey))
+            {
+                builder.MaxAutoPrepare = AutoPreparedStatements;
+            }
+
+            return new PostgresProvider(builder.ConnectionString);
         }
         catch (Exception exception) when (exception is ArgumentException or FormatException)
         {
