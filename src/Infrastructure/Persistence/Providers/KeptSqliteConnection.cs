@@ -33,7 +33,7 @@ public sealed class KeptSqliteConnection(
     /// How many statements one connection keeps prepared, at most: the service runs a few dozen distinct ones. When
     /// another comes, the connection lets go of all it kept, and keeps those that run from then on.
     /// </summary>
-    internal const int MaxPreparedStatements = 64;
+    private const int MaxPreparedStatements = 64;
 
     private readonly Dictionary<string, PreparedCommand> _prepared = new(StringComparer.Ordinal);
     private bool _discarded;

@@ -84,13 +84,15 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         ConnectionString = connectionString;
         _keptConnections = new KeptConnectionInterceptor(IsUnavailable);
         var builder = new SqliteConnectionStringBuilder(connectionString);
-        // A context keeps its connection open (KeptSqliteConnection) and closes it only to open the file anew, which
-        // Microsoft.Data.Sqlite's pool would defeat by handing the same connection back.
-        _contextConnectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
         if (builder.DataSource is not (":memory:" or "") && builder.Mode != SqliteOpenMode.Memory)
         {
             _walSync = new WalSync(builder.DataSource);
         }
+
+        // A context keeps its connection open (KeptSqliteConnection) and closes it only to open the file anew, which
+        // Microsoft.Data.Sqlite's pool would defeat by handing the same connection back.
+        builder.Pooling = false;
+        _contextConnectionString = builder.ToString();
     }
 
     /// <summary>The connection string in use: the data source an absolute path, the lock timeout positive (30 s unless set).</summary>
