@@ -215,6 +215,42 @@ public sealed class WritePathStatementTests : IDisposable
     }
 
     /// <summary>
+    /// Each pooled context keeps its SQLite connection open (docs/adr/0029-prepared-statements.md), up to a bound: after
+    /// more contexts at once than it, those past it close their connections as they go back to the pool (EF Core's pool
+    /// keeps the contexts themselves).
+    /// </summary>
+    [SqliteFact]
+    public async Task After_a_burst_of_contexts_at_most_the_bound_of_connections_stays_open()
+    {
+        const int AtOnce = KeptSqliteConnection.MaxOpen * 2;
+        var scopes = Enumerable.Range(0, AtOnce).Select(_ => _app.Services.CreateAsyncScope()).ToList();
+        foreach (var scope in scopes)
+        {
+            // Held open, as by a request between its statements.
+            var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
+            await db.Database.OpenConnectionAsync();
+            await db.Users.AnyAsync();
+        }
+
+        Assert.True(OpenLogHandles() >= AtOnce, "every context at once has its connection open");
+        foreach (var scope in scopes)
+        {
+            await scope.DisposeAsync();
+        }
+
+        // The app's background services may hold a few more at this moment.
+        Assert.InRange(OpenLogHandles(), 1, KeptSqliteConnection.MaxOpen + 4);
+    }
+
+    /// <summary>
+    /// How many file descriptors of this process are open on the app's write-ahead log: one per open SQLite connection
+    /// that has read. (Not the database file: SQLite keeps a closed connection's descriptor of it open for reuse while
+    /// another connection of the process holds a lock on the file.)
+    /// </summary>
+    private int OpenLogHandles() =>
+        new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Count(fd => fd.LinkTarget == _app.DatabasePath + "-wal");
+
+    /// <summary>
     /// On PostgreSQL, Npgsql prepares a statement on the server once a connection has run it a few times, and keeps it
     /// there (docs/adr/0029-prepared-statements.md): after a run of PATCHes, the update of one is prepared.
     /// </summary>

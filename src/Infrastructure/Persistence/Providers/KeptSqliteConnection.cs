@@ -35,8 +35,21 @@ public sealed class KeptSqliteConnection(
     /// </summary>
     private const int MaxPreparedStatements = 64;
 
+    /// <summary>
+    /// How many of the contexts' connections stay open between requests, at most, per database: twice the 32 requests
+    /// at once of docs/benchmarks.md. The pool keeps every context a burst made (up to EF Core's 1 024); past this
+    /// count, a context's connection is closed when it goes back to the pool, and opened for each use, as EF Core does.
+    /// </summary>
+    public const int MaxOpen = 64;
+
     private readonly Dictionary<string, PreparedCommand> _prepared = new(StringComparer.Ordinal);
+
+    /// <summary>The count of this database's open connections: its interceptor, one per provider.</summary>
+    private readonly KeptConnectionInterceptor? _keeper = dependencies.ContextOptions.FindExtension<CoreOptionsExtension>()?
+        .Interceptors?.OfType<KeptConnectionInterceptor>().SingleOrDefault();
+
     private bool _discarded;
+    private bool _counted;
 
     /// <summary>
     /// The command to run in place of <paramref name="initialized"/>, which EF Core has just set up: the one kept for
@@ -87,40 +100,74 @@ public sealed class KeptSqliteConnection(
     /// </summary>
     internal void Discard() => _discarded = true;
 
+    protected override void OpenDbConnection(bool errorsExpected)
+    {
+        base.OpenDbConnection(errorsExpected);
+        Count();
+    }
+
+    protected override async Task OpenDbConnectionAsync(bool errorsExpected, CancellationToken cancellationToken)
+    {
+        await base.OpenDbConnectionAsync(errorsExpected, cancellationToken).ConfigureAwait(false);
+        Count();
+    }
+
     /// <summary>
-    /// Leaves the connection open, unless it was discarded: EF Core calls this after a use of a connection it opened,
-    /// and when the context returns to its pool.
+    /// Leaves the connection open, unless it was discarded or more than <see cref="MaxOpen"/> are open: EF Core calls
+    /// this after a use of a connection it opened, and when the context returns to its pool.
     /// </summary>
     protected override void CloseDbConnection()
     {
-        if (_discarded)
+        if (!KeepsOpen)
         {
             ReleaseStatements();
             base.CloseDbConnection();
+            Uncount();
         }
     }
 
-    protected override Task CloseDbConnectionAsync()
+    protected override async Task CloseDbConnectionAsync()
     {
-        if (!_discarded)
+        if (!KeepsOpen)
         {
-            return Task.CompletedTask;
+            ReleaseStatements();
+            await base.CloseDbConnectionAsync().ConfigureAwait(false);
+            Uncount();
         }
-
-        ReleaseStatements();
-        return base.CloseDbConnectionAsync();
     }
 
     protected override void DisposeDbConnection()
     {
         ReleaseStatements();
         base.DisposeDbConnection();
+        Uncount();
     }
 
-    protected override ValueTask DisposeDbConnectionAsync()
+    protected override async ValueTask DisposeDbConnectionAsync()
     {
         ReleaseStatements();
-        return base.DisposeDbConnectionAsync();
+        await base.DisposeDbConnectionAsync().ConfigureAwait(false);
+        Uncount();
+    }
+
+    private bool KeepsOpen => !_discarded && _keeper is { OpenConnections: <= MaxOpen };
+
+    private void Count()
+    {
+        if (!_counted)
+        {
+            _counted = true;
+            _keeper?.Opened();
+        }
+    }
+
+    private void Uncount()
+    {
+        if (_counted)
+        {
+            _counted = false;
+            _keeper?.Closed();
+        }
     }
 
     /// <summary>Lets go of the kept statements: before the connection closes, or to make room.</summary>
@@ -173,11 +220,20 @@ public sealed class KeptSqliteConnection(
 }
 
 /// <summary>
-/// Runs EF Core's commands on a <see cref="KeptSqliteConnection"/> as the statements it keeps prepared, and has it
-/// closed once a command or a commit on it fails because the file cannot serve.
+/// Runs EF Core's commands on a <see cref="KeptSqliteConnection"/> as the statements it keeps prepared, has it closed
+/// once a command or a commit on it fails because the file cannot serve, and counts the database's open ones.
 /// </summary>
 internal sealed class KeptConnectionInterceptor(Func<Exception, bool> isUnavailable) : DbCommandInterceptor, IDbTransactionInterceptor
 {
+    private int _openConnections;
+
+    /// <summary>How many connections of the database's contexts are open now.</summary>
+    public int OpenConnections => Volatile.Read(ref _openConnections);
+
+    public void Opened() => Interlocked.Increment(ref _openConnections);
+
+    public void Closed() => Interlocked.Decrement(ref _openConnections);
+
     public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result) =>
         Of(eventData.Context) is { } connection ? connection.Prepared(result) : result;
 
