@@ -187,11 +187,6 @@ public sealed class WritePathStatementTests : IDisposable
     }
 
     /// <summary>
-    /// No statement of a dispatch round reads the whole outbox: delivered rows stay for the retention period (7 days by
-    /// default), so a round that scanned them cost more with every change ever made. SQLite's plan for each statement is
-    /// asked of SQLite itself (PostgreSQL may rightly scan a table this small).
-    /// </summary>
-    /// <summary>
     /// Each connection prepares a statement once and runs it for every command after (docs/adr/0029-prepared-statements.md).
     /// SQLite lists the statements a connection keeps prepared and counts the runs of each: the user's update of every
     /// PATCH is a run of one that is still prepared after it, and there is one such statement per connection, not per PATCH.
@@ -269,6 +264,11 @@ public sealed class WritePathStatementTests : IDisposable
         Assert.Contains(prepared, statement => statement.StartsWith("UPDATE \"Users\"", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// No statement of a dispatch round reads the whole outbox: delivered rows stay for the retention period (7 days by
+    /// default), so a round that scanned them cost more with every change ever made. SQLite's plan for each statement is
+    /// asked of SQLite itself (PostgreSQL may rightly scan a table this small).
+    /// </summary>
     [SqliteFact]
     public async Task No_statement_of_an_outbox_round_scans_the_outbox_table()
     {

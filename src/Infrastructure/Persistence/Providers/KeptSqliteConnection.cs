@@ -53,8 +53,8 @@ public sealed class KeptSqliteConnection(
 
     /// <summary>
     /// The command to run in place of <paramref name="initialized"/>, which EF Core has just set up: the one kept for
-    /// its text on this connection, with its parameters, transaction and timeout. <paramref name="initialized"/> itself
-    /// when there is no room to keep another, or the kept one is still reading.
+    /// its text on this connection, with its parameters, transaction and timeout; <paramref name="initialized"/> itself
+    /// while the kept one's results are still being read.
     /// </summary>
     internal DbCommand Prepared(DbCommand initialized)
     {
