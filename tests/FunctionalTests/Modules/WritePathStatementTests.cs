@@ -250,18 +250,40 @@ public sealed class WritePathStatementTests : IDisposable
     /// there (docs/adr/0029-prepared-statements.md): after a run of PATCHes, the update of one is prepared.
     /// </summary>
     [PostgresFact]
-    public async Task On_postgres_the_update_of_a_patch_is_prepared_on_the_server()
+    public async Task On_postgres_the_update_of_a_patch_is_prepared_on_the_server() =>
+        Assert.Contains(await PreparedOnServerAfterPatchesAsync(_app), IsUserUpdate);
+
+    /// <summary>An operator's <c>Max Auto Prepare</c> in the connection string wins: <c>0</c> prepares nothing.</summary>
+    [PostgresFact]
+    public async Task On_postgres_a_connection_string_that_sets_Max_Auto_Prepare_keeps_its_setting()
     {
-        var id = await _app.CreateUserAsync();
+        using var folder = TestFolder.Create();
+        var unprepared = new Npgsql.NpgsqlConnectionStringBuilder(folder.Database.ConnectionString) { MaxAutoPrepare = 0 };
+        using var app = TestApp.Over(folder, new TestAppOptions
+        {
+            Outbox = false,
+            Settings = new Dictionary<string, string> { ["ConnectionStrings:Default"] = unprepared.ConnectionString },
+        });
+
+        Assert.DoesNotContain(await PreparedOnServerAfterPatchesAsync(app), IsUserUpdate);
+    }
+
+    private static bool IsUserUpdate(string statement) => statement.StartsWith("UPDATE \"Users\"", StringComparison.Ordinal);
+
+    /// <summary>What the next connection <paramref name="app"/> hands out has prepared on the server, after 20 PATCHes.</summary>
+    private static async Task<List<string>> PreparedOnServerAfterPatchesAsync(TestApp app)
+    {
+        var id = await app.CreateUserAsync();
         for (var i = 0; i < 20; i++)
         {
-            await RecordAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", $"bio {i}"))));
+            await using var patch = app.Services.CreateAsyncScope();
+            patch.ServiceProvider.GetRequiredService<CurrentCaller>().ActAs(Caller.System);
+            await patch.ServiceProvider.GetRequiredService<IMediator>().Send(new PatchUserCommand(id, ProfilePatch.Of(("bio", $"bio {i}"))));
         }
 
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CleanUserDbContext>();
-        var prepared = await db.Database.SqlQueryRaw<string>("SELECT statement AS \"Value\" FROM pg_prepared_statements").ToListAsync();
-        Assert.Contains(prepared, statement => statement.StartsWith("UPDATE \"Users\"", StringComparison.Ordinal));
+        return await db.Database.SqlQueryRaw<string>("SELECT statement AS \"Value\" FROM pg_prepared_statements").ToListAsync();
     }
 
     /// <summary>

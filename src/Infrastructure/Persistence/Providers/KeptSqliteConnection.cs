@@ -122,7 +122,7 @@ public sealed class KeptSqliteConnection(
         {
             ReleaseStatements();
             base.CloseDbConnection();
-            Uncount();
+            AfterClose();
         }
     }
 
@@ -132,7 +132,7 @@ public sealed class KeptSqliteConnection(
         {
             ReleaseStatements();
             await base.CloseDbConnectionAsync().ConfigureAwait(false);
-            Uncount();
+            AfterClose();
         }
     }
 
@@ -140,14 +140,14 @@ public sealed class KeptSqliteConnection(
     {
         ReleaseStatements();
         base.DisposeDbConnection();
-        Uncount();
+        AfterClose();
     }
 
     protected override async ValueTask DisposeDbConnectionAsync()
     {
         ReleaseStatements();
         await base.DisposeDbConnectionAsync().ConfigureAwait(false);
-        Uncount();
+        AfterClose();
     }
 
     private bool KeepsOpen => !_discarded && _keeper is { OpenConnections: <= MaxOpen };
@@ -161,8 +161,10 @@ public sealed class KeptSqliteConnection(
         }
     }
 
-    private void Uncount()
+    /// <summary>After the connection really closed: the next use opens the file anew, and counts it again.</summary>
+    private void AfterClose()
     {
+        _discarded = false;
         if (_counted)
         {
             _counted = false;
@@ -173,7 +175,6 @@ public sealed class KeptSqliteConnection(
     /// <summary>Lets go of the kept statements: before the connection closes, or to make room.</summary>
     private void ReleaseStatements()
     {
-        _discarded = false;
         foreach (var command in _prepared.Values)
         {
             command.Release();
