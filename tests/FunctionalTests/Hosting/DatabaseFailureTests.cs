@@ -194,9 +194,9 @@ public sealed class DatabaseFailureTests
         var id = await app.CreateUserAsync();
         using var client = app.ClientFor(id);
 
-        SqliteConnection.ClearAllPools();
         File.Delete(app.DatabasePath);
-        // A directory where the file was: SQLite can neither open nor recreate it (SQLITE_CANTOPEN).
+        // A directory where the file was: SQLite can neither open nor recreate it (SQLITE_CANTOPEN). The service's
+        // connections, kept open on the file that was there, notice it has gone and open the path anew.
         Directory.CreateDirectory(app.DatabasePath);
         try
         {

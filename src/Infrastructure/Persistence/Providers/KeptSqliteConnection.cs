@@ -1,4 +1,6 @@
+using System.Data;
 using System.Data.Common;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -22,6 +24,9 @@ namespace CleanUser.Infrastructure.Persistence.Providers;
 /// <remarks>
 /// Kept open is safe on SQLite: an idle connection with no statement running holds no lock and no read snapshot. A
 /// transaction that is still open when the context goes back to its pool is rolled back by EF Core there, as before.
+/// An open connection holds the file it opened: if the path now names another file (an operator moved, replaced or
+/// deleted it), SQLite would go on reading and writing the old one, in WAL mode writes included, and they would be
+/// lost. So the first use of a rented context asks SQLite whether its file has moved, and opens the path anew if so.
 /// </remarks>
 public sealed class KeptSqliteConnection(
     RelationalConnectionDependencies dependencies,
@@ -48,8 +53,17 @@ public sealed class KeptSqliteConnection(
     private readonly KeptConnectionInterceptor? _keeper = dependencies.ContextOptions.FindExtension<CoreOptionsExtension>()?
         .Interceptors?.OfType<KeptConnectionInterceptor>().SingleOrDefault();
 
+    /// <summary>SQLITE_FCNTL_HAS_MOVED: whether the path of the database no longer names the file the connection has open.</summary>
+    private const int FileControlHasMoved = 20;
+
+    /// <summary>The schema name of the database a connection opened, null-terminated, for <see cref="FileControl"/>.</summary>
+    private static readonly byte[] MainSchema = "main\0"u8.ToArray();
+
     private bool _discarded;
     private bool _counted;
+
+    /// <summary>Set while the context is in its pool: its next use first checks that the file is still where it was.</summary>
+    private bool _checkFile = true;
 
     /// <summary>
     /// The command to run in place of <paramref name="initialized"/>, which EF Core has just set up: the one kept for
@@ -63,18 +77,8 @@ public sealed class KeptSqliteConnection(
             return initialized;
         }
 
-        if (!_prepared.TryGetValue(command.CommandText, out var prepared))
-        {
-            if (_prepared.Count >= MaxPreparedStatements)
-            {
-                // Full, as after the migrations' one-off statements: start again with what runs from now on.
-                ReleaseStatements();
-            }
-
-            prepared = new PreparedCommand(command.CommandText, command.Connection);
-            _prepared.Add(command.CommandText, prepared);
-        }
-        else if (prepared.IsReading)
+        var prepared = Prepared(command.CommandText);
+        if (prepared.IsReading)
         {
             return initialized;
         }
@@ -92,6 +96,24 @@ public sealed class KeptSqliteConnection(
         return prepared;
     }
 
+    /// <summary>The command kept for <paramref name="statement"/> on this open connection; its statements are prepared on its first run.</summary>
+    internal PreparedCommand Prepared(string statement)
+    {
+        if (!_prepared.TryGetValue(statement, out var prepared))
+        {
+            if (_prepared.Count >= MaxPreparedStatements)
+            {
+                // Full, as after the migrations' one-off statements: start again with what runs from now on.
+                ReleaseStatements();
+            }
+
+            prepared = new PreparedCommand(statement, (SqliteConnection)DbConnection);
+            _prepared.Add(statement, prepared);
+        }
+
+        return prepared;
+    }
+
     /// <summary>
     /// After a command or commit on this connection failed because the file cannot serve (read-only, full, an I/O
     /// error): the connection is closed when EF Core next lets go of it, at the latest when the context returns to its
@@ -99,6 +121,30 @@ public sealed class KeptSqliteConnection(
     /// read-only however the file changes.
     /// </summary>
     internal void Discard() => _discarded = true;
+
+    public override bool Open(bool errorsExpected = false)
+    {
+        CloseIfMoved();
+        return base.Open(errorsExpected);
+    }
+
+    public override Task<bool> OpenAsync(CancellationToken cancellationToken, bool errorsExpected = false)
+    {
+        CloseIfMoved();
+        return base.OpenAsync(cancellationToken, errorsExpected);
+    }
+
+    protected override void ResetState(bool disposeDbConnection)
+    {
+        _checkFile = true;
+        base.ResetState(disposeDbConnection);
+    }
+
+    protected override ValueTask ResetStateAsync(bool disposeDbConnection)
+    {
+        _checkFile = true;
+        return base.ResetStateAsync(disposeDbConnection);
+    }
 
     protected override void OpenDbConnection(bool errorsExpected)
     {
@@ -150,6 +196,35 @@ public sealed class KeptSqliteConnection(
         AfterClose();
     }
 
+    /// <summary>
+    /// On the first use after the context was rented: closes a kept connection whose file has moved (see the remarks),
+    /// so that EF Core opens the path as it is now. One <c>stat</c> of the path, by SQLite.
+    /// </summary>
+    private void CloseIfMoved()
+    {
+        if (!_checkFile)
+        {
+            return;
+        }
+
+        _checkFile = false;
+        if (DbConnection is SqliteConnection { State: ConnectionState.Open, Handle: { } handle } &&
+            FileControl(handle.DangerousGetHandle(), MainSchema, FileControlHasMoved, out var moved) == 0 && moved != 0)
+        {
+            ReleaseStatements();
+            base.CloseDbConnection();
+            AfterClose();
+        }
+    }
+
+    /// <summary>
+    /// <c>sqlite3_file_control</c> of the SQLite library Microsoft.Data.Sqlite loaded (its bundle's <c>e_sqlite3</c>),
+    /// which SQLitePCLRaw does not expose.
+    /// </summary>
+    [DllImport("e_sqlite3", EntryPoint = "sqlite3_file_control")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int FileControl(nint database, byte[] schema, int operation, out int result);
+
     private bool KeepsOpen => !_discarded && _keeper is { OpenConnections: <= MaxOpen };
 
     private void Count()
@@ -184,7 +259,7 @@ public sealed class KeptSqliteConnection(
     }
 
     /// <summary>A command whose statements outlive EF Core's disposal of it after each use, until <see cref="Release"/>.</summary>
-    private sealed class PreparedCommand : SqliteCommand
+    internal sealed class PreparedCommand : SqliteCommand
     {
         private bool _released;
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
@@ -6,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace CleanUser.Infrastructure.Persistence.Providers;
@@ -49,9 +49,6 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     /// <summary>SQLITE_CONFIG_MEMSTATUS: whether SQLite keeps process-wide memory statistics.</summary>
     private const int ConfigMemoryStatistics = 9;
 
-    /// <summary>At most this many read connections wait open between reads; more are opened while more reads run at once.</summary>
-    private const int MaxIdleReadConnections = 16;
-
     /// <summary>How many counters <see cref="EnterCommandOnUser"/> spreads users over.</summary>
     private const int UserCounters = 1024;
 
@@ -61,9 +58,6 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     private readonly KeptConnectionInterceptor _keptConnections;
     private readonly string _contextConnectionString;
     private readonly WalSync? _walSync;
-    private readonly ConcurrentBag<ReadConnection> _idleReadConnections = [];
-    private int _idleReadConnectionCount;
-    private bool _disposed;
 
     /// <summary>
     /// Before this process opens its first SQLite connection: no memory statistics. SQLite keeps them by default, under
@@ -208,62 +202,42 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     }
 
     /// <summary>
-    /// On a connection of its own, kept open with the statement prepared: preparing the statement and opening and
-    /// closing a pooled connection were most of what a read cost (docs/adr/0025-read-model.md). These connections only
-    /// read; each read is a transaction of its own, so it sees every commit before it, and an idle connection holds
-    /// nothing that would stop a checkpoint. One that failed is closed rather than kept.
+    /// On the context's connection, with the statement kept prepared on it (<see cref="KeptSqliteConnection"/>):
+    /// preparing the statement and opening and closing a connection were most of what a read cost
+    /// (docs/adr/0025-read-model.md). Each read is a transaction of its own, so it sees every commit before it. A read
+    /// that fails because the file cannot serve has the connection opened anew next time, as a command would.
     /// </summary>
     public async Task<T> ReadAsync<T>(DatabaseFacade database, string statement, long id, Func<DbDataReader, CancellationToken, Task<T>> read,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(read);
-        if (_idleReadConnections.TryTake(out var connection))
-        {
-            Interlocked.Decrement(ref _idleReadConnectionCount);
-        }
-        else
-        {
-            connection = new ReadConnection(ConnectionString);
-        }
-
-        var kept = false;
+        var connection = (KeptSqliteConnection)database.GetService<IRelationalConnection>();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var command = connection.Prepared(statement);
+            if (command.Parameters.Count == 0)
+            {
+                command.Parameters.Add("@id", SqliteType.Integer);
+            }
+
             command.Parameters[0].Value = id;
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                var result = await read(reader, cancellationToken).ConfigureAwait(false);
-                kept = true;
-                return result;
+                return await read(reader, cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (SqliteException exception) when (IsUnavailable(exception))
+        {
+            connection.Discard();
+            throw;
         }
         finally
         {
-            if (!kept || !TryKeep(connection))
-            {
-                connection.Dispose();
-            }
+            await connection.CloseAsync().ConfigureAwait(false);
         }
-    }
-
-    /// <summary>Keeps <paramref name="connection"/> for the next read, unless enough wait already or the provider is disposed.</summary>
-    private bool TryKeep(ReadConnection connection)
-    {
-        if (Volatile.Read(ref _disposed))
-        {
-            return false;
-        }
-
-        if (Interlocked.Increment(ref _idleReadConnectionCount) > MaxIdleReadConnections)
-        {
-            Interlocked.Decrement(ref _idleReadConnectionCount);
-            return false;
-        }
-
-        _idleReadConnections.Add(connection);
-        return true;
     }
 
     public async Task<IDisposable> EnterWriteTurnAsync(CancellationToken cancellationToken)
@@ -317,51 +291,7 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
 
     public void Dispose()
     {
-        Volatile.Write(ref _disposed, true);
-        while (_idleReadConnections.TryTake(out var connection))
-        {
-            connection.Dispose();
-        }
-
         _writeGate.Dispose();
-    }
-
-    /// <summary>An open connection that only reads, with the statements it has run kept prepared.</summary>
-    private sealed class ReadConnection : IDisposable
-    {
-        private readonly SqliteConnection _connection;
-        private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
-
-        public ReadConnection(string connectionString)
-        {
-            _connection = new SqliteConnection(connectionString);
-            _connection.Open();
-        }
-
-        /// <summary>The statement, prepared on this connection the first time, with its <c>@id</c> parameter.</summary>
-        public SqliteCommand Prepared(string statement)
-        {
-            if (!_prepared.TryGetValue(statement, out var command))
-            {
-                command = _connection.CreateCommand();
-                command.CommandText = statement;
-                command.Parameters.Add("@id", SqliteType.Integer);
-                command.Prepare();
-                _prepared.Add(statement, command);
-            }
-
-            return command;
-        }
-
-        public void Dispose()
-        {
-            foreach (var command in _prepared.Values)
-            {
-                command.Dispose();
-            }
-
-            _connection.Dispose();
-        }
     }
 
     /// <summary>A command counted as at a user (<see cref="EnterCommandOnUser"/>); counted off once, however often it is disposed.</summary>
