@@ -1,7 +1,9 @@
 using System.Net;
 using System.Globalization;
 using System.Text.Json;
+using CleanUser.Application.Common.Interfaces;
 using CleanUser.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanUser.FunctionalTests.Users;
 
@@ -137,6 +139,30 @@ public sealed class UserResponseTests(TestApp app) : IClassFixture<TestApp>
             Assert.Equal(written.Headers.ETag, read.Headers.ETag);
             Assert.NotEqual(before.Headers.ETag, read.Headers.ETag);
         }
+    }
+
+    /// <summary>
+    /// A read inside a running unit of work (in process, as a module's handler would) runs in the unit's transaction,
+    /// on the unit's connection: it sees what the unit has saved so far, on either database, and does not fail for
+    /// want of the transaction (SQLite refuses a command without it on a connection that has one pending).
+    /// </summary>
+    [Fact]
+    public async Task A_read_inside_a_unit_of_work_sees_what_the_unit_has_saved()
+    {
+        var id = await app.CreateUserAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var unitOfWork = services.GetRequiredService<IUnitOfWork>();
+
+        var seen = await unitOfWork.ExecuteInTransactionAsync(async cancellationToken =>
+        {
+            var user = (await services.GetRequiredService<IUserRepository>().GetByIdAsync(id, cancellationToken))!;
+            user.JoinCompany("Inside", "reader");
+            await unitOfWork.SaveChangesAsync(cancellationToken);
+            return await services.GetRequiredService<IUserReader>().ReadAsync(id, cancellationToken);
+        }, CancellationToken.None);
+
+        Assert.Equal(("Inside", "reader"), (seen!.CompanyName, seen.CompanyRole));
     }
 
     private static void AssertUserShape(JsonElement user)

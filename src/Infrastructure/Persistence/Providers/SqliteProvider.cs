@@ -223,6 +223,8 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
             }
 
             command.Parameters[0].Value = id;
+            // Inside a unit of work (a module's handler), in its transaction: the read sees what the unit wrote so far.
+            command.Transaction = (SqliteTransaction?)connection.CurrentTransaction?.GetDbTransaction();
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
