@@ -210,6 +210,40 @@ public sealed class DatabaseFailureTests
         }
     }
 
+    /// <summary>
+    /// The database file (with its log) deleted while the service runs, as by an operator's mistake: the service does
+    /// not go on with the deleted file its connections hold, nor create an empty database in its place (every request
+    /// would fail on its missing tables); it answers 503 and is not ready. Once a copy is put back, it serves it, with
+    /// no restart.
+    /// </summary>
+    [SqliteFact]
+    public async Task A_database_file_deleted_under_the_service_is_503_until_it_is_restored_and_is_not_created_again()
+    {
+        using var app = TestApp.With(new TestAppOptions { SqliteOnly = true, Outbox = false });
+        var id = await app.CreateUserAsync();
+        using var client = app.ClientFor(id);
+        var copy = app.DatabasePath + ".copy";
+        await using (var source = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False"))
+        await using (var target = new SqliteConnection($"Data Source={copy};Pooling=False"))
+        {
+            await source.OpenAsync();
+            source.BackupDatabase(target);
+        }
+
+        foreach (var file in new[] { app.DatabasePath, app.DatabasePath + "-wal", app.DatabasePath + "-shm" })
+        {
+            File.Delete(file);
+        }
+
+        await AssertUnavailableAsync(await app.CreateClient().GetUserAsync(id));
+        await AssertUnavailableAsync(await client.PatchJsonAsync(id, new { bio = Never }));
+        await Readiness.AssertNotReadyButLiveAsync(app.CreateClient());
+        Assert.False(File.Exists(app.DatabasePath));
+
+        File.Move(copy, app.DatabasePath);
+        await AssertRecoveredAsync(app, client, id);
+    }
+
     [MountFact]
     public async Task With_the_media_folder_on_a_full_disk_readiness_is_503_and_leaves_no_probe_file()
     {

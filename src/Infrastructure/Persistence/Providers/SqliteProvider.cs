@@ -59,6 +59,9 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     private readonly string _contextConnectionString;
     private readonly WalSync? _walSync;
 
+    /// <summary>The connection string that may create the file: the configured one, when its mode lets it.</summary>
+    private readonly string? _createConnectionString;
+
     /// <summary>
     /// Before this process opens its first SQLite connection: no memory statistics. SQLite keeps them by default, under
     /// one process-wide mutex taken on every allocation, and preparing a statement allocates hundreds of times, so
@@ -75,13 +78,21 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     public SqliteProvider(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        ConnectionString = connectionString;
         _keptConnections = new KeptConnectionInterceptor(IsUnavailable);
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (builder.DataSource is not (":memory:" or "") && builder.Mode != SqliteOpenMode.Memory)
         {
             _walSync = new WalSync(builder.DataSource);
+            if (builder.Mode == SqliteOpenMode.ReadWriteCreate)
+            {
+                // Only the migration creates the file (MigrateAsync). A file deleted under the running service is then
+                // SQLITE_CANTOPEN, a 503, rather than a new empty database on which every request fails.
+                _createConnectionString = new SqliteConnectionStringBuilder(builder.ToString()) { Pooling = false }.ToString();
+                builder.Mode = SqliteOpenMode.ReadWrite;
+            }
         }
+
+        ConnectionString = builder.ToString();
 
         // A context keeps its connection open (KeptSqliteConnection) and closes it only to open the file anew, which
         // Microsoft.Data.Sqlite's pool would defeat by handing the same connection back.
@@ -89,7 +100,10 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         _contextConnectionString = builder.ToString();
     }
 
-    /// <summary>The connection string in use: the data source an absolute path, the lock timeout positive (30 s unless set).</summary>
+    /// <summary>
+    /// The connection string in use: the data source an absolute path, the lock timeout positive (30 s unless set), and a
+    /// file that does not exist not created (only <see cref="MigrateAsync"/> creates it).
+    /// </summary>
     public string ConnectionString { get; }
 
     /// <summary>
@@ -273,7 +287,7 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
     /// </summary>
     public Task LockUserForUpdateAsync(DatabaseFacade database, long userId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Creates the data folder, applies the migrations and switches the file to WAL.</summary>
+    /// <summary>Creates the data folder and the file, applies the migrations and switches the file to WAL.</summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(DatabaseFacade database, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
@@ -281,6 +295,15 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
         if (!string.IsNullOrEmpty(folder))
         {
             Directory.CreateDirectory(folder);
+        }
+
+        if (_createConnectionString is not null)
+        {
+            var create = new SqliteConnection(_createConnectionString);
+            await using (create.ConfigureAwait(false))
+            {
+                await create.OpenAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var pending = (await database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
