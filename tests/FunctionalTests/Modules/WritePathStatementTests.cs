@@ -197,13 +197,17 @@ public sealed class WritePathStatementTests : IDisposable
         const int patches = 20;
         var id = await _app.CreateUserAsync();
 
+        var sent = new HashSet<string>();
         for (var i = 0; i < patches; i++)
         {
-            await RecordAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", $"bio {i}"))));
+            sent.UnionWith(await RecordAsync(new PatchUserCommand(id, ProfilePatch.Of(("bio", $"bio {i}")))));
         }
 
+        // The PATCHes' update, as SQLite keeps it (one statement of the command EF Core sent); not another update of
+        // Users that a connection still keeps from before, such as a migration's on the context that ran them.
         var updates = _recorder.Connections.Cast<SqliteConnection>()
-            .SelectMany(connection => PreparedStatements(connection).Where(s => s.Sql.StartsWith("UPDATE \"Users\"", StringComparison.Ordinal)))
+            .SelectMany(connection => PreparedStatements(connection).Where(s =>
+                s.Sql.StartsWith("UPDATE \"Users\"", StringComparison.Ordinal) && sent.Any(command => command.Contains(s.Sql, StringComparison.Ordinal))))
             .ToList();
         Assert.Equal(patches, updates.Sum(update => update.Runs));
         Assert.InRange(updates.Count, 1, _recorder.Connections.Count);
