@@ -116,21 +116,30 @@ public sealed class KeptSqliteConnection(
 
     /// <summary>
     /// After a command or commit on this connection failed because the file cannot serve (read-only, full, an I/O
-    /// error): the connection is closed when EF Core next lets go of it, at the latest when the context returns to its
-    /// pool, so that the next use opens the file as it is then. A connection SQLite opened read-only, for one, stays
-    /// read-only however the file changes.
+    /// error): the connection is closed at its next use outside a transaction, or when EF Core next lets go of it, at the
+    /// latest when the context returns to its pool, so that the next use opens the file as it is then. A connection
+    /// SQLite opened read-only, for one, stays read-only however the file changes.
     /// </summary>
     internal void Discard() => _discarded = true;
 
+    /// <summary>After a command or commit on this connection failed: <see cref="Discard"/> when the file cannot serve.</summary>
+    internal void Failed(Exception exception)
+    {
+        if (_keeper?.IsUnavailable(exception) == true)
+        {
+            Discard();
+        }
+    }
+
     public override bool Open(bool errorsExpected = false)
     {
-        CloseIfMoved();
+        CloseIfStale();
         return base.Open(errorsExpected);
     }
 
     public override Task<bool> OpenAsync(CancellationToken cancellationToken, bool errorsExpected = false)
     {
-        CloseIfMoved();
+        CloseIfStale();
         return base.OpenAsync(cancellationToken, errorsExpected);
     }
 
@@ -197,19 +206,16 @@ public sealed class KeptSqliteConnection(
     }
 
     /// <summary>
-    /// On the first use after the context was rented: closes a kept connection whose file has moved (see the remarks),
-    /// so that EF Core opens the path as it is now. One <c>stat</c> of the path, by SQLite.
+    /// Before a use, outside a transaction: closes the kept connection, so that EF Core opens the path as it is now, if a
+    /// command or commit on it failed because the file cannot serve (<see cref="Discard"/>), or, on the first use after
+    /// the context was rented, if its file has moved (see the remarks; one <c>stat</c> of the path, by SQLite).
     /// </summary>
-    private void CloseIfMoved()
+    private void CloseIfStale()
     {
-        if (!_checkFile)
-        {
-            return;
-        }
-
+        var checkFile = _checkFile;
         _checkFile = false;
-        if (DbConnection is SqliteConnection { State: ConnectionState.Open, Handle: { } handle } &&
-            FileControl(handle.DangerousGetHandle(), MainSchema, FileControlHasMoved, out var moved) == 0 && moved != 0)
+        if (DbConnection is SqliteConnection { State: ConnectionState.Open, Handle: { } handle } && CurrentTransaction is null &&
+            (_discarded || (checkFile && FileControl(handle.DangerousGetHandle(), MainSchema, FileControlHasMoved, out var moved) == 0 && moved != 0)))
         {
             ReleaseStatements();
             base.CloseDbConnection();
@@ -296,10 +302,12 @@ public sealed class KeptSqliteConnection(
 }
 
 /// <summary>
-/// Runs EF Core's commands on a <see cref="KeptSqliteConnection"/> as the statements it keeps prepared, has it closed
-/// once a command or a commit on it fails because the file cannot serve, and counts the database's open ones.
+/// Counts a database's open <see cref="KeptSqliteConnection"/>s (one per provider), and has a connection closed once a
+/// commit on it fails because the file cannot serve. Commands are its connections' own concern (<see cref="KeptCommand"/>):
+/// a command interceptor would make EF Core build event data and an id (a <c>Guid</c>, a read of <c>/dev/urandom</c>) for
+/// every command.
 /// </summary>
-internal sealed class KeptConnectionInterceptor(Func<Exception, bool> isUnavailable) : DbCommandInterceptor, IDbTransactionInterceptor
+internal sealed class KeptConnectionInterceptor(Func<Exception, bool> isUnavailable) : IDbTransactionInterceptor
 {
     private int _openConnections;
 
@@ -310,16 +318,7 @@ internal sealed class KeptConnectionInterceptor(Func<Exception, bool> isUnavaila
 
     public void Closed() => Interlocked.Decrement(ref _openConnections);
 
-    public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result) =>
-        Of(eventData.Context) is { } connection ? connection.Prepared(result) : result;
-
-    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Failed(eventData.Context, eventData.Exception);
-
-    public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Failed(eventData.Context, eventData.Exception);
-        return Task.CompletedTask;
-    }
+    public bool IsUnavailable(Exception exception) => isUnavailable(exception);
 
     public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Failed(eventData.Context, eventData.Exception);
 
@@ -329,13 +328,6 @@ internal sealed class KeptConnectionInterceptor(Func<Exception, bool> isUnavaila
         return Task.CompletedTask;
     }
 
-    private void Failed(DbContext? context, Exception exception)
-    {
-        if (isUnavailable(exception))
-        {
-            Of(context)?.Discard();
-        }
-    }
-
-    private static KeptSqliteConnection? Of(DbContext? context) => context?.GetService<IRelationalConnection>() as KeptSqliteConnection;
+    private static void Failed(DbContext? context, Exception exception) =>
+        (context?.GetService<IRelationalConnection>() as KeptSqliteConnection)?.Failed(exception);
 }

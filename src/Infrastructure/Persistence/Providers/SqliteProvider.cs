@@ -142,7 +142,8 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
 #pragma warning disable EF1001 // See KeptSqliteConnection.
         options.UseSqlite(_contextConnectionString)
             .AddInterceptors(_synchronous, _keptConnections)
-            .ReplaceService<ISqliteRelationalConnection, KeptSqliteConnection>();
+            .ReplaceService<ISqliteRelationalConnection, KeptSqliteConnection>()
+            .ReplaceService<IRelationalCommandBuilderFactory, KeptCommandBuilderFactory>();
 #pragma warning restore EF1001
     }
 
