@@ -26,7 +26,7 @@ public sealed class KeptCommandBuilderFactory(RelationalCommandBuilderDependenci
 
 /// <summary>
 /// An EF Core command that runs, on a <see cref="KeptSqliteConnection"/>, as the statement the connection keeps prepared
-/// for its text, and has the connection opened anew after it fails because the file cannot serve.
+/// for its text (which also sees its failures, <see cref="KeptSqliteConnection.PreparedCommand"/>).
 /// </summary>
 internal sealed class KeptCommand(
     RelationalCommandBuilderDependencies dependencies,
@@ -40,86 +40,4 @@ internal sealed class KeptCommand(
         var command = base.CreateDbCommand(parameterObject, commandId, commandMethod);
         return parameterObject.Connection is KeptSqliteConnection kept ? kept.Prepared(command) : command;
     }
-
-    public override int ExecuteNonQuery(RelationalCommandParameterObject parameterObject)
-    {
-        try
-        {
-            return base.ExecuteNonQuery(parameterObject);
-        }
-        catch (Exception exception)
-        {
-            Failed(parameterObject, exception);
-            throw;
-        }
-    }
-
-    public override async Task<int> ExecuteNonQueryAsync(RelationalCommandParameterObject parameterObject, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await base.ExecuteNonQueryAsync(parameterObject, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            Failed(parameterObject, exception);
-            throw;
-        }
-    }
-
-    public override object? ExecuteScalar(RelationalCommandParameterObject parameterObject)
-    {
-        try
-        {
-            return base.ExecuteScalar(parameterObject);
-        }
-        catch (Exception exception)
-        {
-            Failed(parameterObject, exception);
-            throw;
-        }
-    }
-
-    public override async Task<object?> ExecuteScalarAsync(RelationalCommandParameterObject parameterObject, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await base.ExecuteScalarAsync(parameterObject, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            Failed(parameterObject, exception);
-            throw;
-        }
-    }
-
-    public override RelationalDataReader ExecuteReader(RelationalCommandParameterObject parameterObject)
-    {
-        try
-        {
-            return base.ExecuteReader(parameterObject);
-        }
-        catch (Exception exception)
-        {
-            Failed(parameterObject, exception);
-            throw;
-        }
-    }
-
-    public override async Task<RelationalDataReader> ExecuteReaderAsync(RelationalCommandParameterObject parameterObject,
-        CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await base.ExecuteReaderAsync(parameterObject, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            Failed(parameterObject, exception);
-            throw;
-        }
-    }
-
-    private static void Failed(RelationalCommandParameterObject parameterObject, Exception exception) =>
-        (parameterObject.Connection as KeptSqliteConnection)?.Failed(exception);
 }

@@ -107,7 +107,7 @@ public sealed class KeptSqliteConnection(
                 ReleaseStatements();
             }
 
-            prepared = new PreparedCommand(statement, (SqliteConnection)DbConnection);
+            prepared = new PreparedCommand(statement, this);
             _prepared.Add(statement, prepared);
         }
 
@@ -122,7 +122,7 @@ public sealed class KeptSqliteConnection(
     /// </summary>
     internal void Discard() => _discarded = true;
 
-    /// <summary>After a command or commit on this connection failed: <see cref="Discard"/> when the file cannot serve.</summary>
+    /// <summary>After a statement or commit on this connection failed: <see cref="Discard"/> when the file cannot serve.</summary>
     internal void Failed(Exception exception)
     {
         if (_keeper?.IsUnavailable(exception) == true)
@@ -267,14 +267,33 @@ public sealed class KeptSqliteConnection(
     /// <summary>A command whose statements outlive EF Core's disposal of it after each use, until <see cref="Release"/>.</summary>
     internal sealed class PreparedCommand : SqliteCommand
     {
+        private readonly KeptSqliteConnection _kept;
         private bool _released;
 
-        public PreparedCommand(string commandText, SqliteConnection connection)
-            : base(commandText, connection)
+        public PreparedCommand(string commandText, KeptSqliteConnection kept)
+            : base(commandText, (SqliteConnection)kept.DbConnection)
         {
+            _kept = kept;
         }
 
         public bool IsReading => DataReader is not null;
+
+        /// <summary>
+        /// Every execution, whatever EF Core called (Microsoft.Data.Sqlite runs the others, async ones included, through
+        /// this): a failure because the file cannot serve has the connection opened anew (<see cref="Failed"/>).
+        /// </summary>
+        public override SqliteDataReader ExecuteReader(CommandBehavior behavior)
+        {
+            try
+            {
+                return base.ExecuteReader(behavior);
+            }
+            catch (SqliteException exception)
+            {
+                _kept.Failed(exception);
+                throw;
+            }
+        }
 
         /// <summary>
         /// Finalizes its statements now or, while its results are still being read (a query run while another's reader

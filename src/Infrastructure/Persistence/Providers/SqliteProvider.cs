@@ -246,11 +246,6 @@ public sealed class SqliteProvider : IDatabaseProvider, IDisposable
                 return await read(reader, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (SqliteException exception) when (IsUnavailable(exception))
-        {
-            connection.Discard();
-            throw;
-        }
         finally
         {
             await connection.CloseAsync().ConfigureAwait(false);
