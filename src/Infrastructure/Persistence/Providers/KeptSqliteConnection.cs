@@ -116,9 +116,9 @@ public sealed class KeptSqliteConnection(
 
     /// <summary>
     /// After a command or commit on this connection failed because the file cannot serve (read-only, full, an I/O
-    /// error): the connection is closed at its next use outside a transaction, or when EF Core next lets go of it, at the
-    /// latest when the context returns to its pool, so that the next use opens the file as it is then. A connection
-    /// SQLite opened read-only, for one, stays read-only however the file changes.
+    /// error): the connection is closed at its next use outside a transaction and a read, or when EF Core next lets go
+    /// of it, at the latest when the context returns to its pool, so that the next use opens the file as it is then. A
+    /// connection SQLite opened read-only, for one, stays read-only however the file changes.
     /// </summary>
     internal void Discard() => _discarded = true;
 
@@ -206,16 +206,18 @@ public sealed class KeptSqliteConnection(
     }
 
     /// <summary>
-    /// Before a use, outside a transaction: closes the kept connection, so that EF Core opens the path as it is now, if a
-    /// command or commit on it failed because the file cannot serve (<see cref="Discard"/>), or, on the first use after
-    /// the context was rented, if its file has moved (see the remarks; one <c>stat</c> of the path, by SQLite).
+    /// Before a use, outside a transaction and with no results being read: closes the kept connection, so that EF Core
+    /// opens the path as it is now, if a command or commit on it failed because the file cannot serve
+    /// (<see cref="Discard"/>), or, on the first use after the context was rented, if its file has moved (see the
+    /// remarks; one <c>stat</c> of the path, by SQLite).
     /// </summary>
     private void CloseIfStale()
     {
         var checkFile = _checkFile;
         _checkFile = false;
         if (DbConnection is SqliteConnection { State: ConnectionState.Open, Handle: { } handle } && CurrentTransaction is null &&
-            (_discarded || (checkFile && FileControl(handle.DangerousGetHandle(), MainSchema, FileControlHasMoved, out var moved) == 0 && moved != 0)))
+            (_discarded || (checkFile && FileControl(handle.DangerousGetHandle(), MainSchema, FileControlHasMoved, out var moved) == 0 && moved != 0)) &&
+            !_prepared.Values.Any(command => command.IsReading))
         {
             ReleaseStatements();
             base.CloseDbConnection();
