@@ -126,7 +126,7 @@ public sealed class ObservabilityTests
         collector.Start();
         var received = new ConcurrentDictionary<string, string>();
         var receiving = ReceiveAsync(collector, received);
-        var app = TestApp.With(new TestAppOptions
+        using var app = TestApp.With(new TestAppOptions
         {
             Settings = new Dictionary<string, string>
             {
@@ -149,7 +149,7 @@ public sealed class ObservabilityTests
                                          traces.Contains(CleanUserTelemetry.OutcomeTag, StringComparison.Ordinal),
             "the span of the PATCH's command, with its outcome, reaches the collector");
         await Eventually.TrueAsync(() => received.ContainsKey("/v1/metrics"), "metrics reach the collector");
-        app.Dispose();
+        app.Dispose(); // before the collector stops: the shutdown's last export still finds it
         collector.Stop();
         await receiving;
     }

@@ -115,21 +115,12 @@ public sealed class KeptSqliteConnection(
     }
 
     /// <summary>
-    /// After a command or commit on this connection failed because the file cannot serve (read-only, full, an I/O
-    /// error): the connection is closed at its next use outside a transaction and a read, or when EF Core next lets go
+    /// After a statement or commit on this connection failed: when the file cannot serve (read-only, full, an I/O
+    /// error), the connection is closed at its next use outside a transaction and a read, or when EF Core next lets go
     /// of it, at the latest when the context returns to its pool, so that the next use opens the file as it is then. A
     /// connection SQLite opened read-only, for one, stays read-only however the file changes.
     /// </summary>
-    internal void Discard() => _discarded = true;
-
-    /// <summary>After a statement or commit on this connection failed: <see cref="Discard"/> when the file cannot serve.</summary>
-    internal void Failed(Exception exception)
-    {
-        if (_keeper?.IsUnavailable(exception) == true)
-        {
-            Discard();
-        }
-    }
+    internal void Failed(Exception exception) => _discarded |= _keeper?.IsUnavailable(exception) == true;
 
     public override bool Open(bool errorsExpected = false)
     {
@@ -208,7 +199,7 @@ public sealed class KeptSqliteConnection(
     /// <summary>
     /// Before a use, outside a transaction and with no results being read: closes the kept connection, so that EF Core
     /// opens the path as it is now, if a command or commit on it failed because the file cannot serve
-    /// (<see cref="Discard"/>), or, on the first use after the context was rented, if its file has moved (see the
+    /// (<see cref="Failed"/>), or, on the first use after the context was rented, if its file has moved (see the
     /// remarks; one <c>stat</c> of the path, by SQLite).
     /// </summary>
     private void CloseIfStale()
