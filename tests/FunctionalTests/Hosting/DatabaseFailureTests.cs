@@ -244,6 +244,39 @@ public sealed class DatabaseFailureTests
         await AssertRecoveredAsync(app, client, id);
     }
 
+    /// <summary>
+    /// A copy put in place of the database file while the service runs (the old file renamed away, as an operator
+    /// restoring a backup might): the next change is written to the file the path names now. The service's connections,
+    /// kept open on the old file, would otherwise go on writing to it, and the change would be lost with it.
+    /// </summary>
+    [SqliteFact]
+    public async Task A_change_after_the_database_file_was_replaced_under_the_service_is_written_to_the_new_file()
+    {
+        using var app = TestApp.With(new TestAppOptions { SqliteOnly = true, Outbox = false });
+        var id = await app.CreateUserAsync();
+        using var client = app.ClientFor(id);
+        (await client.PatchJsonAsync(id, new { bio = "before" })).EnsureSuccessStatusCode();
+        var copy = app.DatabasePath + ".copy";
+        await using (var source = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False"))
+        await using (var target = new SqliteConnection($"Data Source={copy};Pooling=False"))
+        {
+            await source.OpenAsync();
+            source.BackupDatabase(target);
+        }
+
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Move(app.DatabasePath + suffix, app.DatabasePath + ".old" + suffix);
+        }
+
+        File.Move(copy, app.DatabasePath);
+
+        var user = await (await client.PatchJsonAsync(id, new { bio = "after" })).ReadUserAsync();
+        Assert.Equal("after", user.GetProperty("bio").GetString());
+        Assert.Equal("after", await BioInFileAsync(app.DatabasePath, id));
+        Assert.Equal("before", await BioInFileAsync(app.DatabasePath + ".old", id));
+    }
+
     [MountFact]
     public async Task With_the_media_folder_on_a_full_disk_readiness_is_503_and_leaves_no_probe_file()
     {
@@ -278,6 +311,16 @@ public sealed class DatabaseFailureTests
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
         return connection;
+    }
+
+    /// <summary>The user's <c>bio</c> as the file at <paramref name="database"/> holds it, read by a connection of its own.</summary>
+    private static async Task<string?> BioInFileAsync(string database, long id)
+    {
+        await using var connection = await SqliteAsync(database, "SELECT 1;");
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT \"Bio\" FROM \"Users\" WHERE \"Id\" = $id;";
+        command.Parameters.AddWithValue("$id", id);
+        return (string?)await command.ExecuteScalarAsync();
     }
 
     /// <summary>What a standby or a server switched to read-only looks like to its sessions.</summary>
