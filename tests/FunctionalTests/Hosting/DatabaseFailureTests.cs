@@ -222,13 +222,7 @@ public sealed class DatabaseFailureTests
         using var app = TestApp.With(new TestAppOptions { SqliteOnly = true, Outbox = false });
         var id = await app.CreateUserAsync();
         using var client = app.ClientFor(id);
-        var copy = app.DatabasePath + ".copy";
-        await using (var source = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False"))
-        await using (var target = new SqliteConnection($"Data Source={copy};Pooling=False"))
-        {
-            await source.OpenAsync();
-            source.BackupDatabase(target);
-        }
+        var copy = await CopyOfAsync(app.DatabasePath);
 
         foreach (var file in new[] { app.DatabasePath, app.DatabasePath + "-wal", app.DatabasePath + "-shm" })
         {
@@ -255,14 +249,12 @@ public sealed class DatabaseFailureTests
         using var app = TestApp.With(new TestAppOptions { SqliteOnly = true, Outbox = false });
         var id = await app.CreateUserAsync();
         using var client = app.ClientFor(id);
-        (await client.PatchJsonAsync(id, new { bio = "before" })).EnsureSuccessStatusCode();
-        var copy = app.DatabasePath + ".copy";
-        await using (var source = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False"))
-        await using (var target = new SqliteConnection($"Data Source={copy};Pooling=False"))
+        using (var before = await client.PatchJsonAsync(id, new { bio = "before" }))
         {
-            await source.OpenAsync();
-            source.BackupDatabase(target);
+            before.EnsureSuccessStatusCode();
         }
+
+        var copy = await CopyOfAsync(app.DatabasePath);
 
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
@@ -311,6 +303,17 @@ public sealed class DatabaseFailureTests
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
         return connection;
+    }
+
+    /// <summary>A consistent copy of the SQLite file at <paramref name="database"/>, beside it; returns its path.</summary>
+    private static async Task<string> CopyOfAsync(string database)
+    {
+        var copy = database + ".copy";
+        await using var source = new SqliteConnection($"Data Source={database};Pooling=False");
+        await using var target = new SqliteConnection($"Data Source={copy};Pooling=False");
+        await source.OpenAsync();
+        source.BackupDatabase(target);
+        return copy;
     }
 
     /// <summary>The user's <c>bio</c> as the file at <paramref name="database"/> holds it, read by a connection of its own.</summary>
