@@ -224,7 +224,7 @@ public sealed class DatabaseFailureTests
         using var client = app.ClientFor(id);
         var copy = await CopyOfAsync(app.DatabasePath);
 
-        foreach (var file in new[] { app.DatabasePath, app.DatabasePath + "-wal", app.DatabasePath + "-shm" })
+        foreach (var file in SqliteFiles(app.DatabasePath))
         {
             File.Delete(file);
         }
@@ -256,9 +256,9 @@ public sealed class DatabaseFailureTests
 
         var copy = await CopyOfAsync(app.DatabasePath);
 
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        foreach (var (file, old) in SqliteFiles(app.DatabasePath).Zip(SqliteFiles(app.DatabasePath + ".old")))
         {
-            File.Move(app.DatabasePath + suffix, app.DatabasePath + ".old" + suffix);
+            File.Move(file, old);
         }
 
         File.Move(copy, app.DatabasePath);
@@ -304,6 +304,9 @@ public sealed class DatabaseFailureTests
         await command.ExecuteNonQueryAsync();
         return connection;
     }
+
+    /// <summary>A SQLite database's files: the database and, in WAL mode, its log and the log's index.</summary>
+    private static string[] SqliteFiles(string database) => [database, database + "-wal", database + "-shm"];
 
     /// <summary>A consistent copy of the SQLite file at <paramref name="database"/>, beside it; returns its path.</summary>
     private static async Task<string> CopyOfAsync(string database)
